@@ -1,0 +1,226 @@
+"""Fast tier: render the template and check the output with the real tools.
+
+One case for the defaults, one per project type and one per toggle; not the
+cross-product.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+from conftest import QUESTIONS, TEMPLATE_ROOT, check_answer_keys, run, tool
+
+CASES = {
+    "defaults": {},
+    "library": {"project_type": "library"},
+    "cli_tool": {"project_type": "cli_tool"},
+    "web_service": {"project_type": "web_service"},
+    "no_tests": {"include_tests": False},
+    "no_pre_commit": {"include_pre_commit": False},
+    "no_github_actions": {"include_github_actions": False},
+    "no_justfile": {"include_justfile": False},
+    "python_3_11": {"python_version": "3.11"},
+    "docker_production": {"include_docker": True},
+    "docker_ci_only": {"include_docker": True, "docker_strategy": "ci-only"},
+}
+
+TYPE_FILES = {
+    "mcp_server": {
+        "src": ["__main__.py", "config.py", "server.py"],
+        "tests": ["conftest.py", "test_config.py", "test_server.py", "test_transports.py"],
+    },
+    "library": {"src": ["core.py"], "tests": ["test_core.py"]},
+    "cli_tool": {"src": ["__main__.py", "cli.py"], "tests": ["test_cli.py"]},
+    "web_service": {"src": ["__main__.py", "app.py"], "tests": ["conftest.py", "test_app.py"]},
+}
+
+ANSWERED = {name: spec.get("default") for name, spec in QUESTIONS.items()}
+
+
+def answers_for(case: str) -> dict:
+    """Effective answers of a case: the defaults with the case's overrides."""
+    answers = {**ANSWERED, "project_type": "mcp_server", **CASES[case]}
+    answers["package_name"] = "my_project"
+    return answers
+
+
+def expected_files(answers: dict) -> set[str]:
+    package = answers["package_name"]
+    files = {
+        ".copier-answers.yml",
+        ".env.example",
+        ".gitignore",
+        "CHANGELOG.md",
+        "LICENSE",
+        "README.md",
+        "pyproject.toml",
+        f"src/{package}/__init__.py",
+    }
+    type_files = TYPE_FILES[answers["project_type"]]
+    files |= {f"src/{package}/{name}" for name in type_files["src"]}
+    if answers["include_tests"]:
+        files |= {"tests/test_version.py"} | {f"tests/{name}" for name in type_files["tests"]}
+    if answers["include_pre_commit"]:
+        files.add(".pre-commit-config.yaml")
+    if answers["include_github_actions"]:
+        files.add(".github/workflows/ci.yml")
+    if answers["include_justfile"]:
+        files.add("justfile")
+    if answers["include_docker"]:
+        files |= {"Dockerfile.test", ".dockerignore"}
+        if answers["docker_strategy"] == "production":
+            files |= {"Dockerfile", "docker-compose.yml"}
+        if answers["include_github_actions"]:
+            files.add(".github/workflows/docker.yml")
+    return files
+
+
+def project_files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(params=list(CASES), scope="module")
+def case(request, render):
+    answers = CASES[request.param]
+    return request.param, render(**answers)
+
+
+def test_file_set(case):
+    name, root = case
+    assert project_files(root) == expected_files(answers_for(name))
+
+
+def test_no_unrendered_jinja(case):
+    _, root = case
+    for path in root.rglob("*"):
+        if not path.is_file() or path.name == "justfile":
+            # just's own {{ }} interpolation is checked by `just --summary` below.
+            continue
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\$\{\{.*?\}\}", "", text)  # GitHub Actions expressions
+        for marker in ("{{", "}}", "{%", "%}", "{#", "#}"):
+            assert marker not in text, f"{path.relative_to(root)} contains {marker!r}"
+
+
+def test_structured_files_parse(case):
+    _, root = case
+    for path in root.rglob("*"):
+        if path.suffix == ".toml":
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix in (".yml", ".yaml"):
+            yaml.safe_load(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_answers_file_records_every_answer(case):
+    name, root = case
+    recorded = yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert recorded["_src_path"] == str(TEMPLATE_ROOT)
+    assert "_commit" in recorded
+    for question, value in CASES[name].items():
+        assert recorded[question] == value
+
+
+def test_ruff_is_clean_and_formatting_changes_nothing(case):
+    _, root = case
+    ruff = tool("ruff")
+    run([ruff, "check", "--no-cache", "."], cwd=root)
+    run([ruff, "format", "--no-cache", "--check", "."], cwd=root)
+
+
+def test_justfile_parses_with_expected_recipes(case):
+    name, root = case
+    if not (root / "justfile").exists():
+        pytest.skip("no justfile in this case")
+    summary = set(run([tool("just"), "--summary"], cwd=root).stdout.split())
+    expected = {"install", "lint", "format", "run", "build", "clean"}
+    if answers_for(name)["include_tests"]:
+        expected |= {"test", "coverage"}
+    assert expected <= summary
+
+
+def test_workflows_are_schema_valid(case):
+    _, root = case
+    workflows = sorted((root / ".github" / "workflows").glob("*.yml"))
+    if not workflows:
+        pytest.skip("no workflows in this case")
+    run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
+        + [str(w) for w in workflows]
+    )
+
+
+def test_python_version_agrees_everywhere(case):
+    name, root = case
+    version = answers_for(name)["python_version"]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["requires-python"] == f">={version}"
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + version.replace(".", "")
+    ci = root / ".github" / "workflows" / "ci.yml"
+    if ci.exists():
+        steps = yaml.safe_load(ci.read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
+        versions = [s["with"]["python-version"] for s in steps if "setup-python" in s.get("uses", "")]
+        assert versions == [version]
+    for dockerfile in ("Dockerfile", "Dockerfile.test"):
+        if (root / dockerfile).exists():
+            text = (root / dockerfile).read_text(encoding="utf-8")
+            assert f"ARG PYTHON_VERSION={version}" in text
+
+
+def test_readme_commands_exist_as_recipes(case):
+    _, root = case
+    if not (root / "justfile").exists():
+        pytest.skip("no justfile in this case")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    mentioned = set(re.findall(r"^\s*just ([a-z][a-z0-9-]*)", readme, flags=re.MULTILINE))
+    mentioned |= set(re.findall(r"`just ([a-z][a-z0-9-]*)", readme))
+    assert mentioned, "README mentions no just recipe"
+    recipes = set(run([tool("just"), "--summary"], cwd=root).stdout.split())
+    assert mentioned <= recipes
+
+
+@pytest.mark.parametrize("license_name", ["MIT", "Apache-2.0", "GPL-3.0", "BSD-3-Clause", "Proprietary"])
+def test_license_text_matches_answer(render, license_name):
+    root = render(license=license_name, author_name="Ada Lovelace", copyright_year="2031")
+    text = (root / "LICENSE").read_text(encoding="utf-8")
+    marker = {
+        "MIT": "MIT License",
+        "Apache-2.0": "Apache License",
+        "GPL-3.0": "GNU GENERAL PUBLIC LICENSE",
+        "BSD-3-Clause": "BSD 3-Clause License",
+        "Proprietary": "All rights reserved",
+    }[license_name]
+    assert marker in text
+    if license_name not in ("Apache-2.0", "GPL-3.0"):
+        assert "2031" in text and "Ada Lovelace" in text
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["license-files"] == ["LICENSE"]
+
+
+def test_rendering_twice_gives_identical_files(tmp_path):
+    trees = []
+    for name in ("first", "second"):
+        copier.run_copy(
+            str(TEMPLATE_ROOT), tmp_path / name, defaults=True, unsafe=False, quiet=True,
+            data={"include_docker": True},
+        )
+        root = tmp_path / name
+        trees.append({p: (root / p).read_bytes() for p in sorted(project_files(root))})
+    assert trees[0] == trees[1]
+
+
+def test_plain_copy_needs_no_trust(tmp_path):
+    """The newcomer's command: `copier copy --defaults` without --trust."""
+    check_answer_keys({})
+    worker = copier.run_copy(
+        str(TEMPLATE_ROOT), tmp_path / "project", defaults=True, unsafe=False, quiet=True
+    )
+    assert (tmp_path / "project" / "src" / "my_project" / "server.py").is_file()
+    assert worker.answers.user == {}

@@ -1,0 +1,75 @@
+"""Bad answers are refused with a message naming the problem, and nothing is written."""
+
+import subprocess
+import sys
+
+import copier
+import pytest
+from conftest import TEMPLATE_ROOT, check_answer_keys
+
+BAD_ANSWERS = [
+    ("project_name", "my project", "lowercase letters"),
+    ("project_name", "MyProject", "lowercase letters"),
+    ("project_name", "1project", "starting with a letter"),
+    ("project_name", "my--project", "single dashes"),
+    ("package_name", "my-package", "not a valid Python identifier"),
+    ("package_name", "3d", "not a valid Python identifier"),
+    ("package_name", "class", "Python keyword"),
+    ("package_name", "import", "Python keyword"),
+    ("author_email", "not-an-email", "not a valid email"),
+    ("author_email", "a@b", "not a valid email"),
+    ("author_email", "two words@example.com", "not a valid email"),
+    ("project_version", "1.0", "X.Y.Z"),
+    ("project_version", "v1.0.0", "X.Y.Z"),
+    ("test_coverage_threshold", 101, "between 0 and 100"),
+    ("test_coverage_threshold", -1, "between 0 and 100"),
+    ("github_username", "-bad-", "github_username"),
+    ("copyright_year", "26", "four-digit year"),
+    ("project_description", "   ", "must not be empty"),
+    ("python_version", "3.9", "3.9"),
+    ("project_type", "webapp", "webapp"),
+    ("license", "WTFPL", "WTFPL"),
+    ("docker_strategy", "sometimes", "sometimes"),
+]
+
+
+@pytest.mark.parametrize(("question", "value", "message"), BAD_ANSWERS)
+def test_bad_answer_is_refused_and_nothing_written(tmp_path, question, value, message):
+    data = {question: value}
+    if question == "docker_strategy":
+        data["include_docker"] = True
+    check_answer_keys(data)
+    destination = tmp_path / "project"
+    with pytest.raises(ValueError, match=message):
+        copier.run_copy(
+            str(TEMPLATE_ROOT), destination, data=data, defaults=True, unsafe=False, quiet=True
+        )
+    assert not destination.exists() or not any(destination.iterdir())
+
+
+def test_cli_prints_the_reason_and_leaves_no_destination(tmp_path):
+    destination = tmp_path / "project"
+    result = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--data", "project_name=My Project",
+         str(TEMPLATE_ROOT), str(destination)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    # copier's CLI ends with the validator's message (it prints a traceback above it).
+    assert "project_name 'My Project' is invalid" in result.stderr.strip().splitlines()[-1]
+    assert not destination.exists()
+
+
+def test_cli_refuses_bad_registry_for_docker(tmp_path):
+    destination = tmp_path / "project"
+    result = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults",
+         "--data", "include_docker=true", "--data", "docker_registry=GHCR.io/Acme Corp",
+         str(TEMPLATE_ROOT), str(destination)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "docker_registry" in result.stderr.strip().splitlines()[-1]
+    assert not destination.exists()
