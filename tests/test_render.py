@@ -219,8 +219,9 @@ def test_rendering_twice_gives_identical_files(tmp_path):
 def test_plain_copy_needs_no_trust(tmp_path):
     """The newcomer's command: `copier copy --defaults` without --trust."""
     check_answer_keys({})
-    worker = copier.run_copy(
+    copier.run_copy(
         str(TEMPLATE_ROOT), tmp_path / "project", defaults=True, unsafe=False, quiet=True
     )
     assert (tmp_path / "project" / "src" / "my_project" / "server.py").is_file()
-    assert worker.answers.user == {}
+    answers = yaml.safe_load((tmp_path / "project" / ".copier-answers.yml").read_text())
+    assert answers["project_type"] == "mcp_server"
