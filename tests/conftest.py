@@ -84,3 +84,18 @@ def render(copie_session) -> Callable[..., Path]:
         return cache[key]
 
     return _render
+
+
+def python_dir(version: str) -> Path:
+    """Folder holding a working `pythonX.Y`, so a generated project can make its .venv.
+
+    Looks on PATH, then in pyenv's versions folder (whose shims only answer for
+    the selected version).
+    """
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([str(candidate), "--version"], capture_output=True, text=True)
+        if probe.returncode == 0:
+            return Path(candidate).parent
+    pytest.fail(f"Python {version} is not installed; the generated project needs it")
