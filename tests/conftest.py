@@ -56,11 +56,13 @@ def tool_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(cmd: list[str], cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
-    """Run a command, failing the test with its output if it fails."""
+def run(
+    cmd: list[str], cwd: Path | None = None, check: bool = True, **kwargs
+) -> subprocess.CompletedProcess:
+    """Run a command; unless check=False, fail the test with its output if it fails."""
     kwargs.setdefault("env", tool_env())
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         pytest.fail(
             f"{' '.join(map(str, cmd))} exited {result.returncode}\n"
             f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"

@@ -76,6 +76,12 @@ def expected_files(answers: dict) -> set[str]:
         files |= {"Dockerfile.test", ".dockerignore"}
         if answers["docker_strategy"] == "production":
             files |= {"Dockerfile", "docker-compose.yml"}
+            if answers["project_type"] in ("mcp_server", "web_service"):
+                files.add(f"src/{package}/healthcheck.py")
+                if answers["include_tests"]:
+                    files.add("tests/test_healthcheck.py")
+            if answers["project_type"] == "mcp_server":
+                files.add("config/settings.toml")
         if answers["include_github_actions"]:
             files.add(".github/workflows/docker.yml")
     return files
@@ -105,6 +111,7 @@ def test_no_unrendered_jinja(case):
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"\$\{\{.*?\}\}", "", text)  # GitHub Actions expressions
         text = re.sub(r"pattern=\{\{\w+\}\}", "", text)  # docker/metadata-action tag patterns
+        text = re.sub(r"\{\{(json )?\.[\w.]+\}\}", "", text)  # Go templates (docker inspect)
         for marker in ("{{", "}}", "{%", "%}", "{#", "#}"):
             assert marker not in text, f"{path.relative_to(root)} contains {marker!r}"
 

@@ -1,0 +1,239 @@
+"""Fast tier for the Docker layer: every project type x strategy, checked
+with hadolint, `docker compose config` and `just --dry-run`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import yaml
+from conftest import run, tool, tool_env
+
+PROJECT_TYPES = ["mcp_server", "library", "cli_tool", "web_service"]
+STRATEGIES = ["production", "ci-only"]
+IMAGE = "my-project"
+REGISTRY = "ghcr.io/your-username"
+VERIFY = (
+    "docker run --rm --entrypoint python my-project:{tag} -c \"import os, my_project; "
+    "assert my_project.__version__, 'no version'; assert os.getuid() == 1000, 'runs as root'; "
+    "print('my-project:{tag} OK:', my_project.__name__, my_project.__version__, 'uid', os.getuid())\""
+)
+
+# Recipe invocation -> the exact commands `just --dry-run` must print.
+COMMON_RECIPES = {
+    "docker-build-test": ["docker build --file Dockerfile.test --tag my-project-test:latest ."],
+    "docker-test": [
+        "docker build --file Dockerfile.test --tag my-project-test:latest .",
+        "docker run --rm my-project-test:latest python -m pytest",
+    ],
+    "docker-test -k health": [
+        "docker build --file Dockerfile.test --tag my-project-test:latest .",
+        "docker run --rm my-project-test:latest python -m pytest -k health",
+    ],
+    "docker-coverage": [
+        "docker build --file Dockerfile.test --tag my-project-test:latest .",
+        "#!/usr/bin/env sh",
+        "set -eu",
+        'container="my-project-coverage-$$"',
+        'docker create --name "$container" my-project-test:latest \\',
+        "    python -m pytest --cov=my_project --cov-report=term-missing \\",
+        "    --cov-report=xml:/app/reports/coverage.xml --cov-fail-under=85 >/dev/null",
+        "trap 'docker rm --force \"$container\" >/dev/null' EXIT",
+        "status=0",
+        'docker start --attach "$container" || status=$?',
+        'docker cp "$container":/app/reports/coverage.xml ./coverage.xml',
+        'echo "coverage.xml copied from $container"',
+        'exit "$status"',
+    ],
+}
+RELEASE_CHECK = (
+    "echo \"1.2.0\" | grep -Eq '^[0-9]+\\.[0-9]+\\.[0-9]+$' || "
+    "{ echo \"docker-release: VERSION must be X.Y.Z (got '1.2.0')\" >&2; exit 2; }"
+)
+PRODUCTION_RECIPES = {
+    "docker-build": ["docker build --tag my-project:latest ."],
+    "docker-build 1.2.0": ["docker build --tag my-project:1.2.0 ."],
+    "docker-build-multi 1.2.0": [
+        "docker buildx inspect multiarch >/dev/null 2>&1 || "
+        "docker buildx create --name multiarch --driver docker-container",
+        "docker buildx build --builder multiarch --platform linux/amd64,linux/arm64 "
+        f"--tag {REGISTRY}/my-project:1.2.0 --push .",
+    ],
+    "docker-build-multi 1.2.0 registry.example.com/team": [
+        "docker buildx inspect multiarch >/dev/null 2>&1 || "
+        "docker buildx create --name multiarch --driver docker-container",
+        "docker buildx build --builder multiarch --platform linux/amd64,linux/arm64 "
+        "--tag registry.example.com/team/my-project:1.2.0 --push .",
+    ],
+    "docker-verify": [VERIFY.format(tag="latest")],
+    "docker-verify 1.2.0": [VERIFY.format(tag="1.2.0")],
+    "docker-shell 1.2.0": ["docker run --rm -it --entrypoint /bin/sh my-project:1.2.0"],
+    "docker-push ghcr.io/acme 1.2.0": [
+        "docker tag my-project:1.2.0 ghcr.io/acme/my-project:1.2.0",
+        "docker push ghcr.io/acme/my-project:1.2.0",
+    ],
+    "docker-release 1.2.0 ghcr.io/acme": [
+        RELEASE_CHECK,
+        "docker build --tag my-project:1.2.0 .",
+        VERIFY.format(tag="1.2.0"),
+        "docker tag my-project:1.2.0 ghcr.io/acme/my-project:1.2.0",
+        "docker push ghcr.io/acme/my-project:1.2.0",
+        "docker tag my-project:1.2.0 my-project:latest",
+        "docker tag my-project:latest ghcr.io/acme/my-project:latest",
+        "docker push ghcr.io/acme/my-project:latest",
+    ],
+    "docker-release 1.2.0": [
+        RELEASE_CHECK,
+        "docker build --tag my-project:1.2.0 .",
+        VERIFY.format(tag="1.2.0"),
+        f"docker tag my-project:1.2.0 {REGISTRY}/my-project:1.2.0",
+        f"docker push {REGISTRY}/my-project:1.2.0",
+        "docker tag my-project:1.2.0 my-project:latest",
+        f"docker tag my-project:latest {REGISTRY}/my-project:latest",
+        f"docker push {REGISTRY}/my-project:latest",
+    ],
+    "docker-compose-up": [
+        "docker build --tag my-project:latest .",
+        "docker compose up --detach --wait",
+    ],
+    "docker-compose-down": ["docker compose down"],
+    "docker-logs": ["docker compose logs --tail=200"],
+    "docker-logs --follow": ["docker compose logs --tail=200 --follow"],
+    "docker-rebuild": [
+        "docker build --tag my-project:latest .",
+        "docker compose up --detach --wait --force-recreate",
+    ],
+    "docker-stop": ["docker compose stop"],
+    "docker-clean": [
+        "docker compose down --remove-orphans",
+        "docker volume rm --force my-project-ephemeral",
+        "docker image prune --force --filter label=org.opencontainers.image.title=my-project",
+    ],
+    "docker-clean-all": [
+        "docker compose down --remove-orphans",
+        "docker volume rm --force my-project-ephemeral",
+        "docker image prune --force --filter label=org.opencontainers.image.title=my-project",
+        'docker compose --profile "*" down --volumes --remove-orphans',
+        "docker image ls --filter reference=my-project --filter reference=my-project-test "
+        "--quiet | xargs -r docker image rm --force",
+    ],
+}
+DOCKER_RUN = {
+    "mcp_server": {"docker-run": ["docker run -i --rm my-project:latest"]},
+    "web_service": {"docker-run 1.2.0": ["docker run --rm -p 8000:8000 my-project:1.2.0"]},
+    "cli_tool": {"docker-run latest stats": ["docker run --rm -i my-project:latest stats"]},
+    "library": {"docker-run": ["docker run --rm -i my-project:latest"]},
+}
+
+
+def expected_recipes(project_type: str, strategy: str) -> dict[str, list[str]]:
+    recipes = dict(COMMON_RECIPES)
+    if strategy == "production":
+        recipes |= PRODUCTION_RECIPES | DOCKER_RUN[project_type]
+    return recipes
+
+
+@pytest.fixture(params=[(t, s) for t in PROJECT_TYPES for s in STRATEGIES], ids="-".join)
+def docker_project(request, render):
+    project_type, strategy = request.param
+    root = render(project_type=project_type, include_docker=True, docker_strategy=strategy)
+    return project_type, strategy, root
+
+
+def dry_run_env() -> dict[str, str]:
+    """The plain defaults a user has: no DOCKER or COMPOSE override."""
+    env = tool_env()
+    env.pop("DOCKER", None)
+    env.pop("COMPOSE", None)
+    return env
+
+
+def test_hadolint_reports_nothing(docker_project):
+    _, strategy, root = docker_project
+    dockerfiles = ["Dockerfile.test"] + (["Dockerfile"] if strategy == "production" else [])
+    for dockerfile in dockerfiles:
+        assert "hadolint ignore" not in (root / dockerfile).read_text(encoding="utf-8")
+        result = run([tool("hadolint"), "--failure-threshold", "style", dockerfile], cwd=root)
+        assert result.stdout.strip() == "", result.stdout
+    assert not (root / ".hadolint.yaml").exists()
+
+
+def test_every_docker_recipe_dry_runs_to_the_exact_commands(docker_project):
+    project_type, strategy, root = docker_project
+    just = tool("just")
+    expected = expected_recipes(project_type, strategy)
+    listed = {r for r in run([just, "--summary"], cwd=root).stdout.split() if r.startswith("docker")}
+    assert listed == {invocation.split()[0] for invocation in expected}
+    for invocation, commands in expected.items():
+        result = run([just, "--dry-run", *invocation.split()], cwd=root, env=dry_run_env())
+        printed = [line.rstrip() for line in result.stderr.strip().splitlines()]
+        assert printed == commands, invocation
+
+
+def test_release_refuses_a_bad_version(render):
+    root = render(include_docker=True)
+    env = dry_run_env()
+    result = run([tool("just"), "_check-version", "1.2"], cwd=root, env=env, check=False)
+    assert result.returncode == 2
+    assert "VERSION must be X.Y.Z (got '1.2')" in result.stderr
+
+
+def compose_config(root, *args: str) -> dict:
+    result = run([tool("docker-compose"), *args, "config", "--format", "json"], cwd=root)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("project_type", PROJECT_TYPES)
+def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, project_type):
+    rendered = render(project_type=project_type, include_docker=True)
+    root = tmp_path / "project"
+    shutil.copytree(rendered, root)
+    raw = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
+    assert "version" not in raw, "the version key is obsolete"
+    profiles = {"mcp_server": ["n8n"], "cli_tool": ["tools"], "library": ["tools"]}
+    variants = [[]] + [["--profile", p] for p in profiles.get(project_type, [])]
+    for with_env in (False, True):
+        if with_env:
+            shutil.copy(root / ".env.example", root / ".env")
+        for variant in variants:
+            config = compose_config(root, *variant)
+            service = config["services"].get(IMAGE)
+            if service is None:  # a tools-profile service outside its profile
+                assert project_type in ("cli_tool", "library") and not variant
+                continue
+            assert service["image"] == f"{IMAGE}:latest"
+            assert service["build"]["dockerfile"] == "Dockerfile"
+            assert config["networks"][IMAGE]["name"] == f"{IMAGE}-network"
+
+
+def test_compose_mcp_stack_shape(render):
+    root = render(include_docker=True)
+    config = compose_config(root, "--profile", "n8n")
+    server = config["services"][IMAGE]
+    env = server["environment"]
+    assert env["MCP_TRANSPORT"] == "streamable-http"
+    assert env["MCP_SERVER_HOST"] == "0.0.0.0"
+    assert IMAGE in env["MCP_ALLOWED_HOSTS"].split(",")
+    mounts = {v["target"]: v for v in server["volumes"]}
+    assert mounts["/app/config"]["read_only"] is True
+    assert mounts["/app/data"]["type"] == "volume"
+    assert mounts["/app/ephemeral"]["type"] == "volume"
+    n8n = config["services"]["n8n"]
+    image, _, version = n8n["image"].rpartition(":")
+    assert image.endswith("n8nio/n8n") and version not in ("", "latest")
+    assert n8n["depends_on"][IMAGE]["condition"] == "service_healthy"
+    assert n8n["environment"]["MCP_ENDPOINT_URL"] == f"http://{IMAGE}:8000/mcp"
+    assert "healthcheck" in n8n
+    assert set(n8n["profiles"]) == {"n8n"}
+    default = compose_config(root)
+    assert "n8n" not in default["services"], "n8n must be opt-in"
+
+
+def test_compose_file_follows_env_overrides(render, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(render(include_docker=True), root)
+    (root / ".env").write_text("MCP_TRANSPORT=sse\nMCP_SERVER_PORT=9001\n", encoding="utf-8")
+    server = compose_config(root)["services"][IMAGE]
+    assert server["environment"]["MCP_TRANSPORT"] == "sse"
+    assert server["ports"][0]["target"] == 9001
