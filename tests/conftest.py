@@ -101,3 +101,30 @@ def python_dir(version: str) -> Path:
         if probe.returncode == 0:
             return Path(candidate).parent
     pytest.fail(f"Python {version} is not installed; the generated project needs it")
+
+
+def docker_binary() -> str:
+    """The Docker client: $DOCKER if set (CI sets the BuildKit-capable one), else docker."""
+    return os.environ.get("DOCKER") or shutil.which("docker") or "docker"
+
+
+@pytest.fixture(scope="session")
+def docker() -> str:
+    """A Docker client whose engine answers; skip without one, but never in CI."""
+    binary = docker_binary()
+    try:
+        probe = subprocess.run([binary, "info"], capture_output=True, text=True, timeout=30)
+        answered = probe.returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        answered = False
+    if not answered:
+        message = f"no Docker engine answers {binary} info (start one: scripts/docker-engine.sh)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return binary
+
+
+def docker_env(docker: str, **extra: str) -> dict[str, str]:
+    """Environment for `just` recipes and compose that use this client with BuildKit."""
+    return tool_env(DOCKER=docker, DOCKER_BUILDKIT="1", **extra)

@@ -1,0 +1,268 @@
+"""Docker tier: build the generated images with a real engine and run them.
+
+Skips on a machine without a Docker engine; fails in CI (CI=true) instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import anyio
+import pytest
+from conftest import docker_env, run, tool
+from mcp import Client, StdioServerParameters
+
+pytestmark = pytest.mark.docker
+
+NAME = "chora-engine-mcp"
+
+
+def build(docker: str, root: Path, tag: str, *args: str) -> str:
+    """Build with BuildKit and plain progress; returns the build log."""
+    result = run(
+        [docker, "build", "--progress=plain", "--tag", tag, *args, "."],
+        cwd=root,
+        env=docker_env(docker),
+        timeout=900,
+    )
+    return result.stderr
+
+
+def context_bytes(build_log: str) -> float:
+    """Largest 'transferring context' figure of a BuildKit log, in bytes."""
+    units = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
+    sizes = [
+        float(number) * units[unit]
+        for number, unit in re.findall(r"transferring context: ([\d.]+)(B|kB|MB|GB)", build_log)
+    ]
+    assert sizes, "the build log reports no context transfer"
+    return max(sizes)
+
+
+def health(docker: str, container: str) -> str:
+    return run(
+        [docker, "inspect", "--format", "{{.State.Health.Status}}", container]
+    ).stdout.strip()
+
+
+def wait_for_health(docker: str, container: str, wanted: str, timeout: float) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        status = health(docker, container)
+        if status == wanted:
+            return time.monotonic() - start
+        time.sleep(0.5)
+    logs = run([docker, "logs", container], check=False)
+    pytest.fail(f"{container} not {wanted} after {timeout} s (is {status}): {logs.stderr[-2000:]}")
+
+
+@pytest.fixture
+def containers(docker):
+    """Names of containers to remove after the test."""
+    names: list[str] = []
+    yield names
+    for name in names:
+        subprocess.run([docker, "rm", "--force", name], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def mcp_project(render, tmp_path_factory, docker):
+    """The default MCP project with Docker, with the litter of a real work tree
+    (a 50 MB .venv, .git, caches, secrets), built with `just docker-build`."""
+    root = tmp_path_factory.mktemp("engine") / NAME
+    shutil.copytree(render(project_name=NAME, include_docker=True), root)
+    venv_blob = root / ".venv" / "lib" / "blob.bin"
+    venv_blob.parent.mkdir(parents=True)
+    venv_blob.write_bytes(os.urandom(50 * 1024 * 1024))
+    run(["git", "init", "-q"], cwd=root)
+    run(["git", "add", "-A"], cwd=root)
+    (root / ".env").write_text("API_TOKEN=do-not-ship\n", encoding="utf-8")
+    (root / "id_rsa").write_text("not a real key\n", encoding="utf-8")
+    cache = root / "src" / "chora_engine_mcp" / "__pycache__"
+    cache.mkdir(exist_ok=True)
+    (cache / "junk.cpython-313.pyc").write_bytes(os.urandom(1024 * 1024))
+    (root / ".pytest_cache").mkdir()
+    (root / ".pytest_cache" / "blob").write_bytes(os.urandom(1024 * 1024))
+    result = run(
+        [tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900
+    )
+    return root, result
+
+
+def test_build_context_stays_small(mcp_project, docker):
+    root, _ = mcp_project
+    log = build(docker, root, f"{NAME}:context-probe", "--no-cache")
+    size = context_bytes(log)
+    assert size < 100_000, f"context {size:.0f} bytes with .venv, .git and caches around"
+
+
+def test_image_runs_as_uid_1000_and_verifies(mcp_project, docker):
+    root, _ = mcp_project
+    config = json.loads(run([docker, "image", "inspect", f"{NAME}:latest"]).stdout)[0]["Config"]
+    assert config["User"] == "1000:1000"
+    uid = run([docker, "run", "--rm", "--entrypoint", "id", f"{NAME}:latest", "-u"]).stdout
+    assert uid.strip() == "1000"
+    verified = run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
+    assert f"{NAME}:latest OK: chora_engine_mcp 0.1.0 uid 1000" in verified.stdout
+
+
+def test_image_holds_no_secrets_tests_or_build_tools(mcp_project, docker, tmp_path, containers):
+    name = f"{NAME}-export"
+    containers.append(name)
+    run([docker, "create", "--name", name, f"{NAME}:latest"])
+    archive = tmp_path / "fs.tar"
+    with archive.open("wb") as out:
+        subprocess.run([docker, "export", name], stdout=out, check=True)
+    with tarfile.open(archive) as tar:
+        members = tar.getnames()
+    names = {Path(m).name for m in members}
+    assert ".env" not in names and "id_rsa" not in names
+    assert not [m for m in members if m.startswith("app/tests")]
+    assert "test_transports.py" not in names
+    assert not [m for m in members if "/pip/" in m and m.startswith("opt/venv")], "pip in venv"
+    assert "gcc" not in names and "git" not in names
+    assert [m for m in members if m.endswith("chora_engine_mcp/server.py")], "package missing"
+    assert not [m for m in members if m.endswith(".egg-link") or "__editable__" in m]
+
+
+def test_image_adds_little_over_its_base(mcp_project, docker):
+    sizes = {}
+    for image in (f"{NAME}:latest", "python:3.13-slim"):
+        inspect = json.loads(run([docker, "image", "inspect", image]).stdout)[0]
+        sizes[image] = inspect["Size"]
+    added = sizes[f"{NAME}:latest"] - sizes["python:3.13-slim"]
+    assert added < 60 * 1024 * 1024, f"adds {added / 1e6:.1f} MB over the base image"
+
+
+def test_healthy_within_30_s_over_http_and_serves_mcp(mcp_project, docker, containers):
+    name = f"{NAME}-http"
+    containers.append(name)
+    run([docker, "run", "--detach", "--name", name, "--publish", "127.0.0.1::8000",
+         "--env", "MCP_TRANSPORT=streamable-http", f"{NAME}:latest"])
+    wait_for_health(docker, name, "healthy", timeout=30)
+    port = run([docker, "port", name, "8000/tcp"]).stdout.strip().rsplit(":", 1)[1]
+
+    async def session():
+        async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+            tools = await client.list_tools()
+            greeting = await client.call_tool("greet", {"name": "container"})
+            return {t.name for t in tools.tools}, greeting.content[0].text
+
+    names, greeting = anyio.run(session)
+    assert names == {"add", "greet"}
+    assert greeting == "Hello, container!"
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+        assert json.load(response)["status"] == "ok"
+
+
+def test_container_that_cannot_serve_turns_unhealthy(mcp_project, docker, containers):
+    name = f"{NAME}-mute"
+    containers.append(name)
+    # The server is replaced by a sleeper: alive, but nothing answers /health.
+    run([docker, "run", "--detach", "--name", name, "--health-interval", "1s",
+         "--health-retries", "2", "--health-start-period", "0s",
+         "--env", "MCP_TRANSPORT=streamable-http", f"{NAME}:latest",
+         "python", "-c", "import time; time.sleep(120)"])
+    wait_for_health(docker, name, "unhealthy", timeout=30)
+
+
+def test_stdio_session_through_docker_run_i(mcp_project, docker):
+    params = StdioServerParameters(command=docker, args=["run", "-i", "--rm", f"{NAME}:latest"])
+
+    async def session():
+        async with Client(params) as client:
+            tools = await client.list_tools()
+            total = await client.call_tool("add", {"a": 40, "b": 2})
+            return {t.name for t in tools.tools}, total.content[0].text
+
+    names, total = anyio.run(session)
+    assert names == {"add", "greet"}
+    assert total == "42.0"
+
+
+@pytest.mark.parametrize("transport", ["stdio", "streamable-http"])
+def test_docker_stop_takes_under_3_s(mcp_project, docker, containers, transport):
+    name = f"{NAME}-stop-{transport}"
+    containers.append(name)
+    run([docker, "run", "--detach", "--interactive", "--name", name,
+         "--env", f"MCP_TRANSPORT={transport}", f"{NAME}:latest"])
+    if transport == "stdio":
+        time.sleep(2)
+    else:
+        wait_for_health(docker, name, "healthy", timeout=30)
+    start = time.monotonic()
+    run([docker, "stop", name])
+    elapsed = time.monotonic() - start
+    assert elapsed < 3, f"docker stop took {elapsed:.1f} s"
+    state = json.loads(run([docker, "inspect", name]).stdout)[0]["State"]
+    assert state["ExitCode"] != 137, "killed after the timeout instead of stopping"
+
+
+def test_bad_configuration_exits_2_with_one_line(mcp_project, docker):
+    result = run([docker, "run", "--rm", "--env", "MCP_TRANSPORT=bogus", f"{NAME}:latest"],
+                 check=False)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "MCP_TRANSPORT" in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("project_type", ["web_service", "cli_tool", "library"])
+def test_other_project_types_build_and_run(render, tmp_path, docker, containers, project_type):
+    name = f"chora-engine-{project_type.replace('_', '-')}"
+    root = tmp_path / name
+    shutil.copytree(render(project_name=name, project_type=project_type, include_docker=True), root)
+    build(docker, root, f"{name}:latest")
+    package = name.replace("-", "_")
+    run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
+    if project_type == "web_service":
+        containers.append(name)
+        run([docker, "run", "--detach", "--name", name, "--publish", "127.0.0.1::8000",
+             f"{name}:latest"])
+        wait_for_health(docker, name, "healthy", timeout=30)
+        port = run([docker, "port", name, "8000/tcp"]).stdout.strip().rsplit(":", 1)[1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/hello/Ada", timeout=5) as response:
+            assert json.load(response) == {"message": "Hello, Ada!"}
+        start = time.monotonic()
+        run([docker, "stop", name])
+        assert time.monotonic() - start < 3
+    elif project_type == "cli_tool":
+        result = subprocess.run([docker, "run", "--rm", "-i", f"{name}:latest", "stats"],
+                                input="a b\nc\n", capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and result.stdout.split() == ["2", "3", "6", "-"]
+    else:
+        result = run([docker, "run", "--rm", f"{name}:latest"])
+        assert result.stdout.strip() == f"{package} 0.1.0"
+
+
+@pytest.mark.parametrize(
+    ("strategy", "project_type"), [("production", "mcp_server"), ("ci-only", "library")]
+)
+def test_tests_and_coverage_run_in_the_test_image(render, tmp_path, docker, strategy, project_type):
+    name = f"chora-engine-{strategy}"
+    root = tmp_path / name
+    shutil.copytree(
+        render(project_name=name, project_type=project_type, include_docker=True,
+               docker_strategy=strategy),
+        root,
+    )
+    just = tool("just")
+    env = docker_env(docker)
+    run([just, "docker-build-test"], cwd=root, env=env, timeout=900)
+    tests = run([just, "docker-test"], cwd=root, env=env, timeout=900)
+    assert " passed" in tests.stdout
+    run([just, "docker-coverage"], cwd=root, env=env, timeout=900)
+    report = ET.parse(root / "coverage.xml").getroot()
+    assert report.tag == "coverage"
+    assert float(report.get("line-rate")) >= 0.85
+    leftovers = run([docker, "ps", "--all", "--quiet", "--filter", f"name={name}-coverage"])
+    assert leftovers.stdout.strip() == "", "docker-coverage left its container behind"
