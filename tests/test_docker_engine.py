@@ -93,9 +93,7 @@ def mcp_project(render, tmp_path_factory, docker):
     (cache / "junk.cpython-313.pyc").write_bytes(os.urandom(1024 * 1024))
     (root / ".pytest_cache").mkdir()
     (root / ".pytest_cache" / "blob").write_bytes(os.urandom(1024 * 1024))
-    result = run(
-        [tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900
-    )
+    result = run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
     return root, result
 
 
@@ -116,23 +114,41 @@ def test_image_runs_as_uid_1000_and_verifies(mcp_project, docker):
     assert f"{NAME}:latest OK: chora_engine_mcp 0.1.0 uid 1000" in verified.stdout
 
 
-def test_image_holds_no_secrets_tests_or_build_tools(mcp_project, docker, tmp_path, containers):
-    name = f"{NAME}-export"
-    containers.append(name)
-    run([docker, "create", "--name", name, f"{NAME}:latest"])
-    archive = tmp_path / "fs.tar"
-    with archive.open("wb") as out:
-        subprocess.run([docker, "export", name], stdout=out, check=True)
-    with tarfile.open(archive) as tar:
-        members = tar.getnames()
-    names = {Path(m).name for m in members}
+def exported_files(docker: str, image: str, workdir: Path) -> set[str]:
+    """Every path in a container's filesystem made from the image."""
+    name = f"chora-export-{os.getpid()}-{image.replace(':', '-').replace('/', '-')}"
+    run([docker, "create", "--name", name, image])
+    try:
+        archive = workdir / f"{name}.tar"
+        with archive.open("wb") as out:
+            subprocess.run([docker, "export", name], stdout=out, check=True)
+        with tarfile.open(archive) as tar:
+            return {member.rstrip("/") for member in tar.getnames()}
+    finally:
+        subprocess.run([docker, "rm", "--force", name], capture_output=True)
+
+
+def test_image_adds_only_the_venv_and_app_to_its_base(mcp_project, docker, tmp_path):
+    files = exported_files(docker, f"{NAME}:latest", tmp_path)
+    base = exported_files(docker, "python:3.13-slim", tmp_path)
+    added = files - base
+    # useradd's account files (and their backups) are the only other change.
+    accounts = re.compile(r"etc/(passwd|group|shadow|gshadow|subuid|subgid)-?|var/log/\w+log")
+    unexpected = {
+        f
+        for f in added
+        if not f.startswith(("opt/venv", "app/"))
+        and f not in (".dockerenv", "opt", "app")
+        and not accounts.fullmatch(f)
+    }
+    assert not unexpected, f"files added outside the venv and /app: {sorted(unexpected)[:20]}"
+    names = {Path(f).name for f in files}
     assert ".env" not in names and "id_rsa" not in names
-    assert not [m for m in members if m.startswith("app/tests")]
+    assert not [f for f in added if f.startswith("app/") and f.count("/") > 1], "source in /app"
     assert "test_transports.py" not in names
-    assert not [m for m in members if "/pip/" in m and m.startswith("opt/venv")], "pip in venv"
-    assert "gcc" not in names and "git" not in names
-    assert [m for m in members if m.endswith("chora_engine_mcp/server.py")], "package missing"
-    assert not [m for m in members if m.endswith(".egg-link") or "__editable__" in m]
+    assert not [f for f in added if "/site-packages/pip/" in f], "pip inside the venv"
+    assert [f for f in added if f.endswith("chora_engine_mcp/server.py")], "package missing"
+    assert not [f for f in added if f.endswith(".egg-link") or "__editable__" in f]
 
 
 def test_image_adds_little_over_its_base(mcp_project, docker):
@@ -147,8 +163,20 @@ def test_image_adds_little_over_its_base(mcp_project, docker):
 def test_healthy_within_30_s_over_http_and_serves_mcp(mcp_project, docker, containers):
     name = f"{NAME}-http"
     containers.append(name)
-    run([docker, "run", "--detach", "--name", name, "--publish", "127.0.0.1::8000",
-         "--env", "MCP_TRANSPORT=streamable-http", f"{NAME}:latest"])
+    run(
+        [
+            docker,
+            "run",
+            "--detach",
+            "--name",
+            name,
+            "--publish",
+            "127.0.0.1::8000",
+            "--env",
+            "MCP_TRANSPORT=streamable-http",
+            f"{NAME}:latest",
+        ]
+    )
     wait_for_health(docker, name, "healthy", timeout=30)
     port = run([docker, "port", name, "8000/tcp"]).stdout.strip().rsplit(":", 1)[1]
 
@@ -169,10 +197,27 @@ def test_container_that_cannot_serve_turns_unhealthy(mcp_project, docker, contai
     name = f"{NAME}-mute"
     containers.append(name)
     # The server is replaced by a sleeper: alive, but nothing answers /health.
-    run([docker, "run", "--detach", "--name", name, "--health-interval", "1s",
-         "--health-retries", "2", "--health-start-period", "0s",
-         "--env", "MCP_TRANSPORT=streamable-http", f"{NAME}:latest",
-         "python", "-c", "import time; time.sleep(120)"])
+    run(
+        [
+            docker,
+            "run",
+            "--detach",
+            "--name",
+            name,
+            "--health-interval",
+            "1s",
+            "--health-retries",
+            "2",
+            "--health-start-period",
+            "0s",
+            "--env",
+            "MCP_TRANSPORT=streamable-http",
+            f"{NAME}:latest",
+            "python",
+            "-c",
+            "import time; time.sleep(120)",
+        ]
+    )
     wait_for_health(docker, name, "unhealthy", timeout=30)
 
 
@@ -194,8 +239,19 @@ def test_stdio_session_through_docker_run_i(mcp_project, docker):
 def test_docker_stop_takes_under_3_s(mcp_project, docker, containers, transport):
     name = f"{NAME}-stop-{transport}"
     containers.append(name)
-    run([docker, "run", "--detach", "--interactive", "--name", name,
-         "--env", f"MCP_TRANSPORT={transport}", f"{NAME}:latest"])
+    run(
+        [
+            docker,
+            "run",
+            "--detach",
+            "--interactive",
+            "--name",
+            name,
+            "--env",
+            f"MCP_TRANSPORT={transport}",
+            f"{NAME}:latest",
+        ]
+    )
     if transport == "stdio":
         time.sleep(2)
     else:
@@ -209,8 +265,9 @@ def test_docker_stop_takes_under_3_s(mcp_project, docker, containers, transport)
 
 
 def test_bad_configuration_exits_2_with_one_line(mcp_project, docker):
-    result = run([docker, "run", "--rm", "--env", "MCP_TRANSPORT=bogus", f"{NAME}:latest"],
-                 check=False)
+    result = run(
+        [docker, "run", "--rm", "--env", "MCP_TRANSPORT=bogus", f"{NAME}:latest"], check=False
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "MCP_TRANSPORT" in lines[0], result.stderr
@@ -226,8 +283,18 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
     run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
     if project_type == "web_service":
         containers.append(name)
-        run([docker, "run", "--detach", "--name", name, "--publish", "127.0.0.1::8000",
-             f"{name}:latest"])
+        run(
+            [
+                docker,
+                "run",
+                "--detach",
+                "--name",
+                name,
+                "--publish",
+                "127.0.0.1::8000",
+                f"{name}:latest",
+            ]
+        )
         wait_for_health(docker, name, "healthy", timeout=30)
         port = run([docker, "port", name, "8000/tcp"]).stdout.strip().rsplit(":", 1)[1]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/hello/Ada", timeout=5) as response:
@@ -236,8 +303,13 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
         run([docker, "stop", name])
         assert time.monotonic() - start < 3
     elif project_type == "cli_tool":
-        result = subprocess.run([docker, "run", "--rm", "-i", f"{name}:latest", "stats"],
-                                input="a b\nc\n", capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [docker, "run", "--rm", "-i", f"{name}:latest", "stats"],
+            input="a b\nc\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0 and result.stdout.split() == ["2", "3", "6", "-"]
     else:
         result = run([docker, "run", "--rm", f"{name}:latest"])
@@ -251,8 +323,12 @@ def test_tests_and_coverage_run_in_the_test_image(render, tmp_path, docker, stra
     name = f"chora-engine-{strategy}"
     root = tmp_path / name
     shutil.copytree(
-        render(project_name=name, project_type=project_type, include_docker=True,
-               docker_strategy=strategy),
+        render(
+            project_name=name,
+            project_type=project_type,
+            include_docker=True,
+            docker_strategy=strategy,
+        ),
         root,
     )
     just = tool("just")

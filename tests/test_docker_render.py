@@ -15,7 +15,7 @@ STRATEGIES = ["production", "ci-only"]
 IMAGE = "my-project"
 REGISTRY = "ghcr.io/your-username"
 VERIFY = (
-    "docker run --rm --entrypoint python my-project:{tag} -c \"import os, my_project; "
+    'docker run --rm --entrypoint python my-project:{tag} -c "import os, my_project; '
     "assert my_project.__version__, 'no version'; assert os.getuid() == 1000, 'runs as root'; "
     "print('my-project:{tag} OK:', my_project.__name__, my_project.__version__, 'uid', os.getuid())\""
 )
@@ -163,7 +163,9 @@ def test_every_docker_recipe_dry_runs_to_the_exact_commands(docker_project):
     project_type, strategy, root = docker_project
     just = tool("just")
     expected = expected_recipes(project_type, strategy)
-    listed = {r for r in run([just, "--summary"], cwd=root).stdout.split() if r.startswith("docker")}
+    listed = {
+        r for r in run([just, "--summary"], cwd=root).stdout.split() if r.startswith("docker")
+    }
     assert listed == {invocation.split()[0] for invocation in expected}
     for invocation, commands in expected.items():
         result = run([just, "--dry-run", *invocation.split()], cwd=root, env=dry_run_env())

@@ -174,7 +174,9 @@ def test_python_version_agrees_everywhere(case):
     ci = root / ".github" / "workflows" / "ci.yml"
     if ci.exists():
         steps = yaml.safe_load(ci.read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
-        versions = [s["with"]["python-version"] for s in steps if "setup-python" in s.get("uses", "")]
+        versions = [
+            s["with"]["python-version"] for s in steps if "setup-python" in s.get("uses", "")
+        ]
         assert versions == [version]
     for dockerfile in ("Dockerfile", "Dockerfile.test"):
         if (root / dockerfile).exists():
@@ -194,7 +196,9 @@ def test_readme_commands_exist_as_recipes(case):
     assert mentioned <= recipes
 
 
-@pytest.mark.parametrize("license_name", ["MIT", "Apache-2.0", "GPL-3.0", "BSD-3-Clause", "Proprietary"])
+@pytest.mark.parametrize(
+    "license_name", ["MIT", "Apache-2.0", "GPL-3.0", "BSD-3-Clause", "Proprietary"]
+)
 def test_license_text_matches_answer(render, license_name):
     root = render(license=license_name, author_name="Ada Lovelace", copyright_year="2031")
     text = (root / "LICENSE").read_text(encoding="utf-8")
@@ -216,7 +220,11 @@ def test_rendering_twice_gives_identical_files(tmp_path):
     trees = []
     for name in ("first", "second"):
         copier.run_copy(
-            str(TEMPLATE_ROOT), tmp_path / name, defaults=True, unsafe=False, quiet=True,
+            str(TEMPLATE_ROOT),
+            tmp_path / name,
+            defaults=True,
+            unsafe=False,
+            quiet=True,
             data={"include_docker": True},
         )
         root = tmp_path / name

@@ -50,8 +50,17 @@ def test_bad_answer_is_refused_and_nothing_written(tmp_path, question, value, me
 def test_cli_prints_the_reason_and_leaves_no_destination(tmp_path):
     destination = tmp_path / "project"
     result = subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--defaults", "--data", "project_name=My Project",
-         str(TEMPLATE_ROOT), str(destination)],
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--data",
+            "project_name=My Project",
+            str(TEMPLATE_ROOT),
+            str(destination),
+        ],
         capture_output=True,
         text=True,
     )
@@ -64,9 +73,19 @@ def test_cli_prints_the_reason_and_leaves_no_destination(tmp_path):
 def test_cli_refuses_bad_registry_for_docker(tmp_path):
     destination = tmp_path / "project"
     result = subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--defaults",
-         "--data", "include_docker=true", "--data", "docker_registry=GHCR.io/Acme Corp",
-         str(TEMPLATE_ROOT), str(destination)],
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--data",
+            "include_docker=true",
+            "--data",
+            "docker_registry=GHCR.io/Acme Corp",
+            str(TEMPLATE_ROOT),
+            str(destination),
+        ],
         capture_output=True,
         text=True,
     )
