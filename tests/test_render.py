@@ -220,7 +220,11 @@ def test_rendering_twice_gives_identical_files(tmp_path):
     trees = []
     for name in ("first", "second"):
         copier.run_copy(
-            str(TEMPLATE_ROOT), tmp_path / name, defaults=True, unsafe=False, quiet=True,
+            str(TEMPLATE_ROOT),
+            tmp_path / name,
+            defaults=True,
+            unsafe=False,
+            quiet=True,
             data={"include_docker": True},
         )
         root = tmp_path / name
