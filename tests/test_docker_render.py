@@ -17,7 +17,8 @@ REGISTRY = "ghcr.io/your-username"
 VERIFY = (
     'docker run --rm --entrypoint python my-project:{tag} -c "import os, my_project; '
     "assert my_project.__version__, 'no version'; assert os.getuid() == 1000, 'runs as root'; "
-    "print('my-project:{tag} OK:', my_project.__name__, my_project.__version__, 'uid', os.getuid())\""
+    "print('my-project:{tag} OK:', my_project.__name__, my_project.__version__, "
+    "'uid', os.getuid())\""
 )
 
 # Recipe invocation -> the exact commands `just --dry-run` must print.
