@@ -128,8 +128,10 @@ def measure(label: str, template: str, ref: str, workdir: Path) -> Row:
     root = workdir / slug / PROJECT
     render(template, ref, root)
     litter(root)
-    python_version = re.search(r"ARG PYTHON_VERSION=(\S+)", (root / "Dockerfile").read_text())[1]
-    base = f"python:{python_version}-slim"
+    dockerfile = (root / "Dockerfile").read_text()
+    # v1.9.1 names the version in an ARG; v1.9.0 wrote it into FROM.
+    version = re.search(r"ARG PYTHON_VERSION=(\S+)|FROM python:(\S+)-slim", dockerfile)
+    base = f"python:{version[1] or version[2]}-slim"
     tag = f"{PROJECT}:bench-{slug}"
 
     subprocess.run([DOCKER, "image", "rm", "--force", tag], capture_output=True)
