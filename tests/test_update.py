@@ -48,6 +48,18 @@ def commit(root: Path, message: str) -> None:
     git("commit", "-qm", message, cwd=root)
 
 
+UPGRADE_DOC = Path(__file__).resolve().parent.parent / "docs/upgrading/v1.9.0-to-v1.9.1.md"
+UPDATE = ("--vcs-ref", "v1.9.1")
+ADD_DOCKER = ("--vcs-ref", "v1.9.1", "--data", "include_docker=true")
+
+
+def test_the_upgrade_doc_gives_the_commands_these_tests_run():
+    doc = UPGRADE_DOC.read_text(encoding="utf-8")
+    for args in (UPDATE, ADD_DOCKER):
+        assert "copier update --defaults " + " ".join(args) in doc
+    assert "python scripts/adopt_v190.py ../my-project" in doc
+
+
 def copier_update(root: Path, *args: str) -> subprocess.CompletedProcess:
     """The documented command, run as a user runs it."""
     return run(
@@ -90,7 +102,7 @@ def edit_like_a_user(root: Path) -> None:
 def updated(releases, tmp_path_factory) -> Path:
     root = copy_v190(releases, tmp_path_factory.mktemp("update") / NAME, include_docker=True)
     edit_like_a_user(root)
-    copier_update(root, "--vcs-ref", "v1.9.1")
+    copier_update(root, *UPDATE)
     return root
 
 
@@ -144,7 +156,7 @@ def test_overlapping_edit_is_shown_as_a_conflict(releases, tmp_path):
         dockerfile.read_text().replace("RUN pip install --no-cache-dir -e .", ours)
     )
     commit(root, "install our extra")
-    copier_update(root, "--vcs-ref", "v1.9.1")
+    copier_update(root, *UPDATE)
     text = dockerfile.read_text()
     assert "<<<<<<< " in text and ">>>>>>> " in text
     assert ours in text, "the user's line was lost"
@@ -153,11 +165,11 @@ def test_overlapping_edit_is_shown_as_a_conflict(releases, tmp_path):
 
 def test_without_docker_no_docker_file_appears_until_asked(releases, tmp_path):
     root = copy_v190(releases, tmp_path / NAME, include_docker=False)
-    copier_update(root, "--vcs-ref", "v1.9.1")
+    copier_update(root, *UPDATE)
     present = [name for name in DOCKER_FILES[:-1] if (root / name).exists()]
     assert present == [] and answers(root)["_commit"] == "v1.9.1"
     commit(root, "update to v1.9.1")
-    copier_update(root, "--vcs-ref", "v1.9.1", "--data", "include_docker=true")
+    copier_update(root, *ADD_DOCKER)
     assert all((root / name).exists() for name in DOCKER_FILES)
     assert answers(root)["include_docker"] is True
     assert conflicted(root) == []
