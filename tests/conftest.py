@@ -70,9 +70,20 @@ def run(
     return result
 
 
+def copy_of(project: Path, parent: Path, name: str | None = None) -> Path:
+    """A private copy of a rendered project, for tests that build, install or edit it."""
+    destination = parent / (name or project.name)
+    shutil.copytree(project, destination)
+    return destination
+
+
 @pytest.fixture(scope="session")
 def render(copie_session) -> Callable[..., Path]:
-    """Render the template once per distinct set of answers in this session."""
+    """Render the template once per distinct set of answers in this session.
+
+    The renders are shared: a test that writes into a project (installs it,
+    builds it, edits it) must work on copy_of(render(...), tmp_path).
+    """
     cache: dict[tuple, Path] = {}
 
     def _render(**answers) -> Path:

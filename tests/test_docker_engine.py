@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import tarfile
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from conftest import docker_env, run, tool
+from conftest import copy_of, docker_env, run, tool
 from mcp import Client, StdioServerParameters
 
 pytestmark = pytest.mark.docker
@@ -78,8 +77,9 @@ def containers(docker):
 def mcp_project(render, tmp_path_factory, docker):
     """The default MCP project with Docker, with the litter of a real work tree
     (a 50 MB .venv, .git, caches, secrets), built with `just docker-build`."""
-    root = tmp_path_factory.mktemp("engine") / NAME
-    shutil.copytree(render(project_name=NAME, include_docker=True), root)
+    root = copy_of(
+        render(project_name=NAME, include_docker=True), tmp_path_factory.mktemp("engine")
+    )
     venv_blob = root / ".venv" / "lib" / "blob.bin"
     venv_blob.parent.mkdir(parents=True)
     venv_blob.write_bytes(os.urandom(50 * 1024 * 1024))
@@ -275,8 +275,9 @@ def test_bad_configuration_exits_2_with_one_line(mcp_project, docker):
 @pytest.mark.parametrize("project_type", ["web_service", "cli_tool", "library"])
 def test_other_project_types_build_and_run(render, tmp_path, docker, containers, project_type):
     name = f"chora-engine-{project_type.replace('_', '-')}"
-    root = tmp_path / name
-    shutil.copytree(render(project_name=name, project_type=project_type, include_docker=True), root)
+    root = copy_of(
+        render(project_name=name, project_type=project_type, include_docker=True), tmp_path
+    )
     build(docker, root, f"{name}:latest")
     package = name.replace("-", "_")
     run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
@@ -320,16 +321,8 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
 )
 def test_tests_and_coverage_run_in_the_test_image(render, tmp_path, docker, strategy, project_type):
     name = f"chora-engine-{strategy}"
-    root = tmp_path / name
-    shutil.copytree(
-        render(
-            project_name=name,
-            project_type=project_type,
-            include_docker=True,
-            docker_strategy=strategy,
-        ),
-        root,
-    )
+    answers = {"project_type": project_type, "docker_strategy": strategy}
+    root = copy_of(render(project_name=name, include_docker=True, **answers), tmp_path)
     just = tool("just")
     env = docker_env(docker)
     run([just, "docker-build-test"], cwd=root, env=env, timeout=900)

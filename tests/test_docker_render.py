@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import yaml
-from conftest import run, tool, tool_env
+from conftest import copy_of, run, tool, tool_env
 
 PROJECT_TYPES = ["mcp_server", "library", "cli_tool", "web_service"]
 STRATEGIES = ["production", "ci-only"]
@@ -189,9 +189,7 @@ def compose_config(root, *args: str) -> dict:
 
 @pytest.mark.parametrize("project_type", PROJECT_TYPES)
 def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, project_type):
-    rendered = render(project_type=project_type, include_docker=True)
-    root = tmp_path / "project"
-    shutil.copytree(rendered, root)
+    root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
     raw = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
     assert "version" not in raw, "the version key is obsolete"
     profiles = {"mcp_server": ["n8n"], "cli_tool": ["tools"], "library": ["tools"]}
@@ -234,8 +232,7 @@ def test_compose_mcp_stack_shape(render):
 
 
 def test_compose_file_follows_env_overrides(render, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(render(include_docker=True), root)
+    root = copy_of(render(include_docker=True), tmp_path)
     (root / ".env").write_text("MCP_TRANSPORT=sse\nMCP_SERVER_PORT=9001\n", encoding="utf-8")
     server = compose_config(root)["services"][IMAGE]
     assert server["environment"]["MCP_TRANSPORT"] == "sse"

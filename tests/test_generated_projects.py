@@ -7,14 +7,14 @@ This runs what the generated README tells a user to run: `just install`,
 import os
 
 import pytest
-from conftest import python_dir, run, tool, tool_env
+from conftest import copy_of, python_dir, run, tool, tool_env
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("project_type", ["mcp_server", "library", "cli_tool", "web_service"])
-def test_project_installs_and_passes_its_own_gates(render, project_type):
-    root = render(project_type=project_type)
+def test_project_installs_and_passes_its_own_gates(render, tmp_path, project_type):
+    root = copy_of(render(project_type=project_type), tmp_path)
     python_version = "3.13"  # the default answer
     env = tool_env()
     env["PATH"] = os.pathsep.join([str(python_dir(python_version)), env["PATH"]])

@@ -6,14 +6,13 @@ docs/upgrading/v1.9.0-to-v1.9.1.md gives.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import copier
 import pytest
 import yaml
-from conftest import QUESTIONS, docker_env, run, tool
+from conftest import QUESTIONS, copy_of, docker_env, run, tool
 from release_repo import GIT_IDENTITY, build_release_repo, git
 
 NAME = "upgrade-me"
@@ -185,8 +184,7 @@ def test_v190_answers_stay_valid(releases, tmp_path):
 
 @pytest.mark.docker
 def test_image_from_the_updated_project_is_healthy(updated, docker, tmp_path):
-    root = tmp_path / NAME
-    shutil.copytree(updated, root)
+    root = copy_of(updated, tmp_path)
     run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
     run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
     name = f"{NAME}-updated"

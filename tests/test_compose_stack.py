@@ -1,0 +1,214 @@
+"""Docker tier: the generated compose stack, run as a user runs it.
+
+The image is built first (`just docker-build`, BuildKit); then compose only
+starts it. Skips without a Docker engine, except in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from conftest import copy_of, docker_env, run, tool
+
+pytestmark = pytest.mark.docker
+
+NAME = "chora-stack"
+NETWORK = f"{NAME}-network"
+# An MCP client that runs in a second container on the stack's network.
+CLIENT = """
+import sys, anyio
+from mcp import Client
+from mcp.client.session import ClientSession
+from mcp.client.sse import sse_client
+
+async def session(client):
+    tools = await client.list_tools()
+    greeting = await client.call_tool("greet", {"name": "compose"})
+    print(",".join(sorted(t.name for t in tools.tools)), greeting.content[0].text, sep="|")
+
+async def main(url, transport):
+    if transport == "sse":
+        async with sse_client(url) as (read, write), ClientSession(read, write) as client:
+            await client.initialize()
+            await session(client)
+    else:
+        async with Client(url) as client:
+            await session(client)
+
+anyio.run(main, *sys.argv[1:])
+"""
+# Stands where n8n stands (n8n's image cannot be pulled here): same
+# depends_on, network and MCP_ENDPOINT_URL; it lists the tools once, then waits.
+N8N_STANDIN = """
+services:
+  n8n:
+    image: chora-stack:latest
+    entrypoint: ["python", "-c"]
+    command:
+      - |
+        import os, time, anyio
+        from mcp import Client
+        async def probe():
+            async with Client(os.environ["MCP_ENDPOINT_URL"]) as client:
+                tools = await client.list_tools()
+            print("n8n-standin reached", os.environ["MCP_ENDPOINT_URL"],
+                  sorted(t.name for t in tools.tools), flush=True)
+        anyio.run(probe)
+        open("/tmp/ready", "w").close()
+        time.sleep(3600)
+    healthcheck:
+      test: ["CMD", "python", "-c", "import os; os.stat('/tmp/ready')"]
+      interval: 1s
+      start_period: 30s
+    volumes: !reset []
+"""
+
+
+class Stack:
+    def __init__(self, root: Path, docker: str):
+        self.root = root
+        self.docker = docker
+        self.env = docker_env(docker)
+        self.compose = [tool("docker-compose")]
+
+    def __call__(self, *args: str, check: bool = True, timeout: float = 300):
+        return run(
+            [*self.compose, *args], cwd=self.root, env=self.env, check=check, timeout=timeout
+        )
+
+    def client(self, transport: str = "streamable-http") -> tuple[list[str], str]:
+        path = "sse" if transport == "sse" else "mcp"
+        result = run(
+            [
+                self.docker,
+                "run",
+                "--rm",
+                "--network",
+                NETWORK,
+                "--entrypoint",
+                "python",
+                f"{NAME}:latest",
+                "-c",
+                CLIENT,
+                f"http://{NAME}:8000/{path}",
+                transport,
+            ],
+            timeout=120,
+        )
+        tools, greeting = result.stdout.strip().splitlines()[-1].split("|")
+        return tools.split(","), greeting
+
+    def exec(self, *command: str, check: bool = True):
+        return self("exec", "-T", NAME, *command, check=check)
+
+    def container(self, service: str) -> dict:
+        ids = self("ps", "--all", "--quiet", service).stdout.split()
+        assert ids, f"no container for {service}"
+        return json.loads(run([self.docker, "inspect", ids[0]]).stdout)[0]
+
+
+@pytest.fixture(scope="module")
+def stack(render, tmp_path_factory, docker):
+    root = copy_of(render(project_name=NAME, include_docker=True), tmp_path_factory.mktemp("stack"))
+    run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
+    stack = Stack(root, docker)
+    yield stack
+    stack("--profile", "*", "down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
+
+
+def up(stack: Stack, *args: str):
+    return stack(*args, "up", "--detach", "--wait", "--wait-timeout", "90")
+
+
+def test_up_without_env_is_healthy_and_serves_by_service_name(stack):
+    assert not (stack.root / ".env").exists()
+    up(stack)
+    assert stack.container(NAME)["State"]["Health"]["Status"] == "healthy"
+    tools, greeting = stack.client()
+    assert tools == ["add", "greet"]
+    assert greeting == "Hello, compose!"
+
+
+def test_config_tier_is_read_only_and_applies_on_restart(stack):
+    up(stack)
+    refused = stack.exec("touch", "/app/config/new-file", check=False)
+    assert refused.returncode != 0 and "Read-only file system" in refused.stderr
+    settings = stack.root / "config" / "settings.toml"
+    original = settings.read_text()
+    settings.write_text(original.replace('greeting = "Hello"', 'greeting = "Howdy"'))
+    try:
+        stack("restart")
+        up(stack)
+        assert stack.client()[1] == "Howdy, compose!"
+    finally:
+        settings.write_text(original)
+        stack("restart")
+        up(stack)
+
+
+def test_ephemeral_survives_restart_and_persistent_survives_down(stack):
+    up(stack)
+    stack.exec("sh", "-c", "echo session > /app/ephemeral/session.txt")
+    stack.exec("sh", "-c", "echo kept > /app/data/kept.txt")
+    stack("restart")
+    up(stack)
+    assert stack.exec("cat", "/app/ephemeral/session.txt").stdout.strip() == "session"
+    stack("down", "--timeout", "5")
+    up(stack)
+    assert stack.exec("cat", "/app/data/kept.txt").stdout.strip() == "kept"
+    log = stack.exec("cat", "/app/data/logs/server.log").stdout
+    assert "starting (streamable-http)" in log, "the server logs to the persistent tier"
+
+
+def test_n8n_position_waits_for_healthy_server_and_reaches_it(stack):
+    (stack.root / "n8n-standin.yml").write_text(N8N_STANDIN)
+    files = ["-f", "docker-compose.yml", "-f", "n8n-standin.yml"]
+    stack(*files, "--profile", "n8n", "down", "--timeout", "5")
+    up(stack, *files, "--profile", "n8n")
+    server = stack.container(NAME)
+    standin = stack(*files, "--profile", "n8n", "ps", "--quiet", "n8n").stdout.split()[0]
+    standin_state = json.loads(run([stack.docker, "inspect", standin]).stdout)[0]["State"]
+    first_healthy = min(
+        entry["End"] for entry in server["State"]["Health"]["Log"] if entry["ExitCode"] == 0
+    )
+    # RFC 3339 stamps of one clock: compare the seconds part as text.
+    assert standin_state["StartedAt"][:19] >= first_healthy[:19]
+    logs = run([stack.docker, "logs", standin]).stdout
+    assert f"n8n-standin reached http://{NAME}:8000/mcp ['add', 'greet']" in logs
+    stack(*files, "--profile", "n8n", "down", "--timeout", "5")
+
+
+def test_sse_when_selected(stack):
+    (stack.root / ".env").write_text("MCP_TRANSPORT=sse\n")
+    try:
+        up(stack)
+        tools, greeting = stack.client("sse")
+        assert tools == ["add", "greet"] and greeting == "Hello, compose!"
+    finally:
+        (stack.root / ".env").unlink()
+        up(stack)
+
+
+def test_down_takes_under_5_s(stack):
+    up(stack)
+    start = time.monotonic()
+    stack("down")
+    elapsed = time.monotonic() - start
+    assert elapsed < 5, f"docker compose down took {elapsed:.1f} s"
+
+
+def test_bad_configuration_fails_fast_with_one_line(stack):
+    (stack.root / ".env").write_text("MCP_TRANSPORT=bogus\n")
+    try:
+        start = time.monotonic()
+        result = stack("up", "--detach", "--wait", "--wait-timeout", "60", check=False)
+        assert result.returncode != 0
+        assert time.monotonic() - start < 60, "compose hung on a server that cannot start"
+        logs = stack("logs", "--no-log-prefix", NAME).stdout.strip().splitlines()
+        assert logs and all("MCP_TRANSPORT must be one of" in line for line in logs)
+    finally:
+        (stack.root / ".env").unlink()
+        stack("down", "--timeout", "5", check=False)
