@@ -52,7 +52,7 @@ class Row:
     base_mb: float
     cold_s: float
     rebuild_s: float
-    deps_reinstalled: bool
+    deps_reinstalled: list[str]
     context_kb: float
 
     @property
@@ -87,14 +87,13 @@ def context_kb(build_log: str) -> float:
     return max(sizes, default=0.0)
 
 
-def reinstalled_dependencies(build_log: str) -> bool:
-    """Did pip install anything besides the project itself?"""
+def reinstalled_dependencies(build_log: str) -> list[str]:
+    """What pip installed besides the project itself."""
+    names: set[str] = set()
     for line in build_log.splitlines():
         if "Installing collected packages:" in line:
-            names = {n.strip() for n in line.split(":", 2)[-1].split(",")}
-            if names - {PROJECT, PACKAGE}:
-                return True
-    return False
+            names |= {n.strip() for n in line.split("packages:", 1)[1].split(",")}
+    return sorted(names - {PROJECT, PACKAGE})
 
 
 def litter(root: Path) -> None:
@@ -204,6 +203,9 @@ def main() -> int:
             rows.append(measure(f"current ({args.ref})", str(REPO), args.ref, workdir))
 
     print(table(rows))
+    for r in rows:
+        if r.deps_reinstalled:
+            print(f"{r.label} rebuild reinstalled: {', '.join(r.deps_reinstalled)}", file=sys.stderr)
     missed = goals_missed(rows[-1])
     for problem in missed:
         print(f"goal missed: {problem}", file=sys.stderr)

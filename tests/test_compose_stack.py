@@ -101,6 +101,15 @@ class Stack:
         tools, greeting = result.stdout.strip().splitlines()[-1].split("|")
         return tools.split(","), greeting
 
+    def just(self, *recipe: str):
+        """A justfile recipe, with COMPOSE naming the Compose CLI installed here."""
+        env = {**self.env, "COMPOSE": self.compose[0]}
+        return run([tool("just"), *recipe], cwd=self.root, env=env, timeout=600)
+
+    def volumes(self) -> set[str]:
+        listed = run([self.docker, "volume", "ls", "--quiet", "--filter", f"name={NAME}-"])
+        return set(listed.stdout.split())
+
     def exec(self, *command: str, check: bool = True):
         return self("exec", "-T", NAME, *command, check=check)
 
@@ -125,7 +134,7 @@ def up(stack: Stack, *args: str):
 
 def test_up_without_env_is_healthy_and_serves_by_service_name(stack):
     assert not (stack.root / ".env").exists()
-    up(stack)
+    stack.just("docker-compose-up")
     assert stack.container(NAME)["State"]["Health"]["Status"] == "healthy"
     tools, greeting = stack.client()
     assert tools == ["add", "greet"]
@@ -212,3 +221,19 @@ def test_bad_configuration_fails_fast_with_one_line(stack):
     finally:
         (stack.root / ".env").unlink()
         stack("down", "--timeout", "5", check=False)
+
+
+def test_stop_clean_and_clean_all_recipes(stack):
+    up(stack)
+    assert {f"{NAME}-ephemeral", f"{NAME}-data"} <= stack.volumes()
+    logs = stack.just("docker-logs")
+    assert "starting" in logs.stdout or "Uvicorn running" in logs.stdout
+    stack.just("docker-stop")
+    assert stack.container(NAME)["State"]["Running"] is False
+    stack.just("docker-clean")
+    assert f"{NAME}-ephemeral" not in stack.volumes()
+    assert f"{NAME}-data" in stack.volumes(), "docker-clean must keep the persistent tier"
+    stack.just("docker-clean-all")
+    assert not stack.volumes() & {f"{NAME}-data", f"{NAME}-ephemeral"}
+    images = run([stack.docker, "image", "ls", "--quiet", "--filter", f"reference={NAME}"])
+    assert images.stdout.strip() == "", "docker-clean-all leaves no project image"

@@ -28,6 +28,7 @@ CASES = {
     "python_3_11": {"python_version": "3.11"},
     "docker_production": {"include_docker": True},
     "docker_ci_only": {"include_docker": True, "docker_strategy": "ci-only"},
+    "docker_without_tests": {"include_docker": True, "include_tests": False},
 }
 
 TYPE_FILES = {
@@ -73,7 +74,9 @@ def expected_files(answers: dict) -> set[str]:
     if answers["include_justfile"]:
         files.add("justfile")
     if answers["include_docker"]:
-        files |= {"Dockerfile.test", ".dockerignore", "docs/docker.md"}
+        files |= {".dockerignore", "docs/docker.md"}
+        if answers["include_tests"]:
+            files.add("Dockerfile.test")
         if answers["docker_strategy"] == "production":
             files |= {"Dockerfile", "docker-compose.yml"}
             if answers["project_type"] in ("mcp_server", "web_service"):
@@ -82,7 +85,7 @@ def expected_files(answers: dict) -> set[str]:
                     files.add("tests/test_healthcheck.py")
             if answers["project_type"] == "mcp_server":
                 files.add("config/settings.toml")
-        if answers["include_github_actions"]:
+        if answers["include_github_actions"] and answers["include_tests"]:
             files.add(".github/workflows/docker.yml")
     return files
 
