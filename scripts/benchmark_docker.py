@@ -205,7 +205,9 @@ def main() -> int:
     print(table(rows))
     for r in rows:
         if r.deps_reinstalled:
-            print(f"{r.label} rebuild reinstalled: {', '.join(r.deps_reinstalled)}", file=sys.stderr)
+            print(
+                f"{r.label} rebuild reinstalled: {', '.join(r.deps_reinstalled)}", file=sys.stderr
+            )
     missed = goals_missed(rows[-1])
     for problem in missed:
         print(f"goal missed: {problem}", file=sys.stderr)

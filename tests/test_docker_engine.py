@@ -18,11 +18,13 @@ from pathlib import Path
 import anyio
 import pytest
 from conftest import copy_of, docker_env, run, tool
+from containers import published_port, remove, start, wait_for_health
 from mcp import Client, StdioServerParameters
 
 pytestmark = pytest.mark.docker
 
 NAME = "chora-engine-mcp"
+HTTP = ("--env", "MCP_TRANSPORT=streamable-http")
 
 
 def build(docker: str, root: Path, tag: str, *args: str) -> str:
@@ -47,30 +49,12 @@ def context_bytes(build_log: str) -> float:
     return max(sizes)
 
 
-def health(docker: str, container: str) -> str:
-    return run(
-        [docker, "inspect", "--format", "{{.State.Health.Status}}", container]
-    ).stdout.strip()
-
-
-def wait_for_health(docker: str, container: str, wanted: str, timeout: float) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        status = health(docker, container)
-        if status == wanted:
-            return time.monotonic() - start
-        time.sleep(0.5)
-    logs = run([docker, "logs", container], check=False)
-    pytest.fail(f"{container} not {wanted} after {timeout} s (is {status}): {logs.stderr[-2000:]}")
-
-
 @pytest.fixture
 def containers(docker):
     """Names of containers to remove after the test."""
     names: list[str] = []
     yield names
-    for name in names:
-        subprocess.run([docker, "rm", "--force", name], capture_output=True)
+    remove(docker, *names)
 
 
 @pytest.fixture(scope="module")
@@ -162,22 +146,9 @@ def test_image_adds_little_over_its_base(mcp_project, docker):
 def test_healthy_within_30_s_over_http_and_serves_mcp(mcp_project, docker, containers):
     name = f"{NAME}-http"
     containers.append(name)
-    run(
-        [
-            docker,
-            "run",
-            "--detach",
-            "--name",
-            name,
-            "--publish",
-            "127.0.0.1::8000",
-            "--env",
-            "MCP_TRANSPORT=streamable-http",
-            f"{NAME}:latest",
-        ]
-    )
+    start(docker, name, f"{NAME}:latest", "--publish", "127.0.0.1::8000", *HTTP)
     wait_for_health(docker, name, "healthy", timeout=30)
-    port = run([docker, "port", name, "8000/tcp"]).stdout.strip().rsplit(":", 1)[1]
+    port = published_port(docker, name)
 
     async def session():
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
@@ -196,27 +167,16 @@ def test_container_that_cannot_serve_turns_unhealthy(mcp_project, docker, contai
     name = f"{NAME}-mute"
     containers.append(name)
     # The server is replaced by a sleeper: alive, but nothing answers /health.
-    run(
-        [
-            docker,
-            "run",
-            "--detach",
-            "--name",
-            name,
-            "--health-interval",
-            "1s",
-            "--health-retries",
-            "2",
-            "--health-start-period",
-            "0s",
-            "--env",
-            "MCP_TRANSPORT=streamable-http",
-            f"{NAME}:latest",
-            "python",
-            "-c",
-            "import time; time.sleep(120)",
-        ]
+    fast_checks = (
+        "--health-interval",
+        "1s",
+        "--health-retries",
+        "2",
+        "--health-start-period",
+        "0s",
     )
+    sleeper = ("python", "-c", "import time; time.sleep(120)")
+    start(docker, name, f"{NAME}:latest", *fast_checks, *HTTP, command=sleeper)
     wait_for_health(docker, name, "unhealthy", timeout=30)
 
 
@@ -238,26 +198,14 @@ def test_stdio_session_through_docker_run_i(mcp_project, docker):
 def test_docker_stop_takes_under_3_s(mcp_project, docker, containers, transport):
     name = f"{NAME}-stop-{transport}"
     containers.append(name)
-    run(
-        [
-            docker,
-            "run",
-            "--detach",
-            "--interactive",
-            "--name",
-            name,
-            "--env",
-            f"MCP_TRANSPORT={transport}",
-            f"{NAME}:latest",
-        ]
-    )
+    start(docker, name, f"{NAME}:latest", "--interactive", "--env", f"MCP_TRANSPORT={transport}")
     if transport == "stdio":
         time.sleep(2)
     else:
         wait_for_health(docker, name, "healthy", timeout=30)
-    start = time.monotonic()
+    began = time.monotonic()
     run([docker, "stop", name])
-    elapsed = time.monotonic() - start
+    elapsed = time.monotonic() - began
     assert elapsed < 3, f"docker stop took {elapsed:.1f} s"
     state = json.loads(run([docker, "inspect", name]).stdout)[0]["State"]
     assert state["ExitCode"] != 137, "killed after the timeout instead of stopping"
@@ -283,25 +231,14 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
     run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
     if project_type == "web_service":
         containers.append(name)
-        run(
-            [
-                docker,
-                "run",
-                "--detach",
-                "--name",
-                name,
-                "--publish",
-                "127.0.0.1::8000",
-                f"{name}:latest",
-            ]
-        )
+        start(docker, name, f"{name}:latest", "--publish", "127.0.0.1::8000")
         wait_for_health(docker, name, "healthy", timeout=30)
-        port = run([docker, "port", name, "8000/tcp"]).stdout.strip().rsplit(":", 1)[1]
+        port = published_port(docker, name)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/hello/Ada", timeout=5) as response:
             assert json.load(response) == {"message": "Hello, Ada!"}
-        start = time.monotonic()
+        began = time.monotonic()
         run([docker, "stop", name])
-        assert time.monotonic() - start < 3
+        assert time.monotonic() - began < 3
     elif project_type == "cli_tool":
         result = subprocess.run(
             [docker, "run", "--rm", "-i", f"{name}:latest", "stats"],

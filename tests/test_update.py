@@ -13,6 +13,7 @@ import copier
 import pytest
 import yaml
 from conftest import QUESTIONS, copy_of, docker_env, run, tool
+from containers import remove, start, wait_for_health
 from release_repo import GIT_IDENTITY, build_release_repo, git
 
 NAME = "upgrade-me"
@@ -189,23 +190,7 @@ def test_image_from_the_updated_project_is_healthy(updated, docker, tmp_path):
     run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
     name = f"{NAME}-updated"
     try:
-        run(
-            [
-                docker,
-                "run",
-                "--detach",
-                "--name",
-                name,
-                "--env",
-                "MCP_TRANSPORT=streamable-http",
-                f"{NAME}:latest",
-            ]
-        )
-        for _ in range(60):
-            status = run([docker, "inspect", "--format", "{{.State.Health.Status}}", name])
-            if status.stdout.strip() == "healthy":
-                break
-            subprocess.run(["sleep", "0.5"])
-        assert status.stdout.strip() == "healthy"
+        start(docker, name, f"{NAME}:latest", "--env", "MCP_TRANSPORT=streamable-http")
+        wait_for_health(docker, name, "healthy", timeout=30)
     finally:
-        subprocess.run([docker, "rm", "--force", name], capture_output=True)
+        remove(docker, name)

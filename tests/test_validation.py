@@ -47,23 +47,18 @@ def test_bad_answer_is_refused_and_nothing_written(tmp_path, question, value, me
     assert not destination.exists() or not any(destination.iterdir())
 
 
+def copier_cli_copy(destination, *data: str) -> subprocess.CompletedProcess:
+    """`copier copy --defaults --data ...` as a user types it."""
+    options = [arg for pair in data for arg in ("--data", pair)]
+    command = ["copy", "--defaults", *options, str(TEMPLATE_ROOT), str(destination)]
+    return subprocess.run(
+        [sys.executable, "-m", "copier", *command], capture_output=True, text=True
+    )
+
+
 def test_cli_prints_the_reason_and_leaves_no_destination(tmp_path):
     destination = tmp_path / "project"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            "--data",
-            "project_name=My Project",
-            str(TEMPLATE_ROOT),
-            str(destination),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    result = copier_cli_copy(destination, "project_name=My Project")
     assert result.returncode != 0
     # copier's CLI ends with the validator's message (it prints a traceback above it).
     assert "project_name 'My Project' is invalid" in result.stderr.strip().splitlines()[-1]
@@ -72,22 +67,8 @@ def test_cli_prints_the_reason_and_leaves_no_destination(tmp_path):
 
 def test_cli_refuses_bad_registry_for_docker(tmp_path):
     destination = tmp_path / "project"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            "--data",
-            "include_docker=true",
-            "--data",
-            "docker_registry=GHCR.io/Acme Corp",
-            str(TEMPLATE_ROOT),
-            str(destination),
-        ],
-        capture_output=True,
-        text=True,
+    result = copier_cli_copy(
+        destination, "include_docker=true", "docker_registry=GHCR.io/Acme Corp"
     )
     assert result.returncode != 0
     assert "docker_registry" in result.stderr.strip().splitlines()[-1]

@@ -1,0 +1,41 @@
+"""Running and watching containers in the Docker tier."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+from conftest import run
+
+
+def start(docker: str, name: str, image: str, *options: str, command: tuple[str, ...] = ()) -> None:
+    """`docker run --detach --name NAME [OPTIONS] IMAGE [COMMAND]`."""
+    run([docker, "run", "--detach", "--name", name, *options, image, *command])
+
+
+def remove(docker: str, *names: str) -> None:
+    for name in names:
+        subprocess.run([docker, "rm", "--force", name], capture_output=True)
+
+
+def health(docker: str, container: str) -> str:
+    result = run([docker, "inspect", "--format", "{{.State.Health.Status}}", container])
+    return result.stdout.strip()
+
+
+def wait_for_health(docker: str, container: str, wanted: str, timeout: float) -> float:
+    """Seconds until the container's health status is `wanted`; fails after timeout."""
+    start_time = time.monotonic()
+    status = ""
+    while time.monotonic() - start_time < timeout:
+        status = health(docker, container)
+        if status == wanted:
+            return time.monotonic() - start_time
+        time.sleep(0.5)
+    logs = run([docker, "logs", container], check=False)
+    pytest.fail(f"{container} not {wanted} after {timeout} s (is {status}): {logs.stderr[-2000:]}")
+
+
+def published_port(docker: str, container: str, port: int = 8000) -> str:
+    return run([docker, "port", container, f"{port}/tcp"]).stdout.strip().rsplit(":", 1)[1]
