@@ -29,6 +29,7 @@ CASES = {
     "docker_production": {"include_docker": True},
     "docker_ci_only": {"include_docker": True, "docker_strategy": "ci-only"},
     "docker_without_tests": {"include_docker": True, "include_tests": False},
+    "docker_without_justfile": {"include_docker": True, "include_justfile": False},
 }
 
 TYPE_FILES = {
@@ -187,14 +188,15 @@ def test_python_version_agrees_everywhere(case):
             assert f"ARG PYTHON_VERSION={version}" in text
 
 
-def test_readme_commands_exist_as_recipes(case):
+def test_documented_just_commands_exist_as_recipes(case):
     _, root = case
+    docs = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    text = "\n".join(doc.read_text(encoding="utf-8") for doc in docs)
+    mentioned = set(re.findall(r"(?:^\s*|`)just ([a-z][a-z0-9-]*)", text, flags=re.MULTILINE))
     if not (root / "justfile").exists():
-        pytest.skip("no justfile in this case")
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    mentioned = set(re.findall(r"^\s*just ([a-z][a-z0-9-]*)", readme, flags=re.MULTILINE))
-    mentioned |= set(re.findall(r"`just ([a-z][a-z0-9-]*)", readme))
-    assert mentioned, "README mentions no just recipe"
+        assert not mentioned, f"docs mention just recipes but there is no justfile: {mentioned}"
+        return
+    assert mentioned, "the docs mention no just recipe"
     recipes = set(run([tool("just"), "--summary"], cwd=root).stdout.split())
     assert mentioned <= recipes
 
