@@ -26,6 +26,10 @@ CASES = {
     "no_github_actions": {"include_github_actions": False},
     "no_justfile": {"include_justfile": False},
     "python_3_11": {"python_version": "3.11"},
+    "tricky_text": {
+        "project_description": 'Say "hi" \\ it\'s fine: ünïcödé',
+        "author_name": 'Seán "Ace" O\'Brien \\',
+    },
     "docker_production": {"include_docker": True},
     "docker_ci_only": {"include_docker": True, "docker_strategy": "ci-only"},
     "docker_without_tests": {"include_docker": True, "include_tests": False},
@@ -121,7 +125,7 @@ def test_no_unrendered_jinja(case):
 
 
 def test_structured_files_parse(case):
-    _, root = case
+    name, root = case
     for path in root.rglob("*"):
         if path.suffix == ".toml":
             tomllib.loads(path.read_text(encoding="utf-8"))
@@ -129,6 +133,10 @@ def test_structured_files_parse(case):
             yaml.safe_load(path.read_text(encoding="utf-8"))
         elif path.suffix == ".json":
             json.loads(path.read_text(encoding="utf-8"))
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    answers = answers_for(name)
+    assert project["description"] == answers["project_description"]
+    assert project["authors"][0]["name"] == answers["author_name"]
 
 
 def test_answers_file_records_every_answer(case):
