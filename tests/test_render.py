@@ -155,10 +155,9 @@ def test_ruff_is_clean_and_formatting_changes_nothing(case):
     run([ruff, "format", "--no-cache", "--check", "."], cwd=root)
 
 
-def test_justfile_parses_with_expected_recipes(case):
-    name, root = case
-    if not (root / "justfile").exists():
-        pytest.skip("no justfile in this case")
+@pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_justfile"]])
+def test_justfile_parses_with_expected_recipes(render, name):
+    root = render(**CASES[name])
     summary = set(run([tool("just"), "--summary"], cwd=root).stdout.split())
     expected = {"install", "lint", "format", "run", "build", "clean"}
     if answers_for(name)["include_tests"]:
@@ -166,11 +165,10 @@ def test_justfile_parses_with_expected_recipes(case):
     assert expected <= summary
 
 
-def test_workflows_are_schema_valid(case):
-    _, root = case
-    workflows = sorted((root / ".github" / "workflows").glob("*.yml"))
-    if not workflows:
-        pytest.skip("no workflows in this case")
+@pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_github_actions"]])
+def test_workflows_are_schema_valid(render, name):
+    workflows = sorted((render(**CASES[name]) / ".github" / "workflows").glob("*.yml"))
+    assert workflows
     run(
         [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
         + [str(w) for w in workflows]
