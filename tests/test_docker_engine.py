@@ -97,6 +97,20 @@ def test_image_runs_as_uid_1000_and_verifies(mcp_project, docker):
     assert f"{NAME}:latest OK: chora_engine_mcp 0.1.0 uid 1000" in verified.stdout
 
 
+def test_verify_refuses_a_version_tag_the_image_does_not_hold(mcp_project, docker):
+    root, _ = mcp_project
+    env = docker_env(docker)
+    for tag in ("0.1.0", "9.9.9"):
+        run([docker, "tag", f"{NAME}:latest", f"{NAME}:{tag}"])
+    assert (
+        "OK: chora_engine_mcp 0.1.0"
+        in run([tool("just"), "docker-verify", "0.1.0"], cwd=root, env=env).stdout
+    )
+    refused = run([tool("just"), "docker-verify", "9.9.9"], cwd=root, env=env, check=False)
+    assert refused.returncode != 0
+    assert "image holds version 0.1.0, tag says 9.9.9" in refused.stderr
+
+
 def exported_files(docker: str, image: str, workdir: Path) -> set[str]:
     """Every path in a container's filesystem made from the image."""
     name = f"chora-export-{os.getpid()}-{image.replace(':', '-').replace('/', '-')}"

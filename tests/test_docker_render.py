@@ -15,10 +15,11 @@ STRATEGIES = ["production", "ci-only"]
 IMAGE = "my-project"
 REGISTRY = "ghcr.io/your-username"
 VERIFY = (
-    'docker run --rm --entrypoint python my-project:{tag} -c "import os, my_project; '
-    "assert my_project.__version__, 'no version'; assert os.getuid() == 1000, 'runs as root'; "
-    "print('my-project:{tag} OK:', my_project.__name__, my_project.__version__, "
-    "'uid', os.getuid())\""
+    'docker run --rm --entrypoint python my-project:{tag} -c "import os, re, my_project as p; '
+    "v = p.__version__; assert v, 'no version'; assert os.getuid() == 1000, 'runs as root'; "
+    "assert not re.fullmatch('[0-9]+[.][0-9]+[.][0-9]+', '{tag}') or v == '{tag}', "
+    "'image holds version ' + v + ', tag says {tag}'; "
+    "print('my-project:{tag} OK:', p.__name__, v, 'uid', os.getuid())\""
 )
 
 # Recipe invocation -> the exact commands `just --dry-run` must print.
