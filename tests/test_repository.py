@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import TEMPLATE_ROOT
+from conftest import TEMPLATE_ROOT, run, tool
 
 
 def readme_test_command() -> str:
@@ -23,3 +23,8 @@ def test_changelog_has_both_releases_in_keep_a_changelog_form():
     headings = re.findall(r"^## \[([^\]]+)\]", changelog, flags=re.MULTILINE)
     assert headings[:3] == ["Unreleased", "1.9.1", "1.9.0"]
     assert "scripts/benchmark_docker.py --compare-v1.9.0" in changelog
+
+
+def test_the_repository_justfile_parses():
+    recipes = run([tool("just"), "--summary"], cwd=TEMPLATE_ROOT).stdout.split()
+    assert {"install", "test", "test-fast", "benchmark", "docker-setup", "render"} <= set(recipes)
