@@ -6,13 +6,13 @@ from packaging.version import Version
 
 EXPECTED_ORDER = [
     "project_name",
+    "project_slug",
+    "package_name",
     "project_description",
     "project_version",
     "author_name",
     "author_email",
     "github_username",
-    "project_slug",
-    "package_name",
     "python_version",
     "project_type",
     "include_tests",
