@@ -25,6 +25,7 @@ EXPECTED_ORDER = [
     "include_docker",
     "docker_strategy",
     "docker_registry",
+    "license_spdx",
 ]
 
 
@@ -32,7 +33,10 @@ def test_questions_in_order():
     assert list(QUESTIONS) == EXPECTED_ORDER
 
 
-@pytest.mark.parametrize("name", [q for q in EXPECTED_ORDER if q != "project_slug"])
+COMPUTED = ("project_slug", "license_spdx")
+
+
+@pytest.mark.parametrize("name", [q for q in EXPECTED_ORDER if q not in COMPUTED])
 def test_every_asked_question_has_help_and_default(name):
     question = QUESTIONS[name]
     assert question.get("help", "").strip(), f"{name} has no help text"
@@ -40,8 +44,9 @@ def test_every_asked_question_has_help_and_default(name):
     assert len(question["help"]) <= 100, f"{name}: keep help texts short"
 
 
-def test_project_slug_is_computed_not_asked():
-    assert QUESTIONS["project_slug"]["when"] is False
+@pytest.mark.parametrize("name", COMPUTED)
+def test_computed_values_are_not_asked(name):
+    assert QUESTIONS[name]["when"] is False
 
 
 def test_docker_is_opt_in():

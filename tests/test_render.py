@@ -225,6 +225,8 @@ def test_license_text_matches_answer(render, license_name):
         assert "2031" in text and "Ada Lovelace" in text
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["license-files"] == ["LICENSE"]
+    spdx = pyproject["project"]["license"]
+    assert spdx.startswith(license_name.split("-")[0]) or spdx == "LicenseRef-Proprietary"
 
 
 def test_rendering_twice_gives_identical_files(tmp_path):
