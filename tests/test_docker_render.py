@@ -4,7 +4,7 @@ with hadolint, `docker compose config` and `just --dry-run`."""
 from __future__ import annotations
 
 import json
-import shutil
+import re
 
 import pytest
 import yaml
@@ -188,6 +188,11 @@ def compose_config(root, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
+def uncommented(example: str) -> str:
+    """.env.example with every documented setting switched on."""
+    return re.sub(r"(?m)^# ([A-Z][A-Z0-9_]*=)", r"\1", example)
+
+
 @pytest.mark.parametrize("project_type", PROJECT_TYPES)
 def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, project_type):
     root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
@@ -195,11 +200,16 @@ def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, proj
     assert "version" not in raw, "the version key is obsolete"
     profiles = {"mcp_server": ["n8n"], "cli_tool": ["tools"], "library": ["tools"]}
     variants = [[]] + [["--profile", p] for p in profiles.get(project_type, [])]
-    for with_env in (False, True):
-        if with_env:
-            shutil.copy(root / ".env.example", root / ".env")
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    # No .env; .env.example copied as is (must change nothing); every setting switched on.
+    env_files = [None, example, uncommented(example)]
+    configs = {}
+    for env_file in env_files:
+        if env_file is not None:
+            (root / ".env").write_text(env_file, encoding="utf-8")
         for variant in variants:
             config = compose_config(root, *variant)
+            configs[(env_file, tuple(variant))] = config
             service = config["services"].get(IMAGE)
             if service is None:  # a tools-profile service outside its profile
                 assert project_type in ("cli_tool", "library") and not variant
@@ -207,6 +217,20 @@ def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, proj
             assert service["image"] == f"{IMAGE}:latest"
             assert service["build"]["dockerfile"] == "Dockerfile"
             assert config["networks"][IMAGE]["name"] == f"{IMAGE}-network"
+    for variant in variants:
+        plain = configs[(None, tuple(variant))]
+        assert configs[(example, tuple(variant))] == plain, ".env.example as is changed the stack"
+        # The documented values are the stack's defaults. (env_file also hands the
+        # compose-only settings, such as IMAGE_TAG, to the container: set those aside.)
+        switched_on = configs[(uncommented(example), tuple(variant))]["services"]
+        for name, service in switched_on.items():
+            extra = set(service.get("environment", {})) - set(
+                plain["services"][name].get("environment", {})
+            )
+            assert extra <= set(re.findall(r"(?m)^# ([A-Z][A-Z0-9_]*)=", example))
+            for key in extra:
+                del service["environment"][key]
+        assert switched_on == plain["services"]
 
 
 def test_compose_mcp_stack_shape(render):
