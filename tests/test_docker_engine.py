@@ -9,6 +9,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tarfile
 import time
 import urllib.request
@@ -17,9 +18,12 @@ from pathlib import Path
 
 import anyio
 import pytest
-from conftest import copy_of, docker_env, run, tool
+from conftest import TEMPLATE_ROOT, copy_of, docker_env, run, tool
 from containers import published_port, remove, start, wait_for_health
 from mcp import Client, StdioServerParameters
+
+sys.path.insert(0, str(TEMPLATE_ROOT / "scripts"))
+from benchmark_docker import context_kb  # noqa: E402  (the script's own log reader)
 
 pytestmark = pytest.mark.docker
 
@@ -36,17 +40,6 @@ def build(docker: str, root: Path, tag: str, *args: str) -> str:
         timeout=900,
     )
     return result.stderr
-
-
-def context_bytes(build_log: str) -> float:
-    """Largest 'transferring context' figure of a BuildKit log, in bytes."""
-    units = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
-    sizes = [
-        float(number) * units[unit]
-        for number, unit in re.findall(r"transferring context: ([\d.]+)(B|kB|MB|GB)", build_log)
-    ]
-    assert sizes, "the build log reports no context transfer"
-    return max(sizes)
 
 
 @pytest.fixture
@@ -83,8 +76,8 @@ def mcp_project(render, tmp_path_factory, docker):
 def test_build_context_stays_small(mcp_project, docker):
     root, _ = mcp_project
     log = build(docker, root, f"{NAME}:context-probe", "--no-cache")
-    size = context_bytes(log)
-    assert size < 100_000, f"context {size:.0f} bytes with .venv, .git and caches around"
+    size_kb = context_kb(log)
+    assert 0 < size_kb < 100, f"context {size_kb:.1f} kB with .venv, .git and caches around"
 
 
 def test_image_runs_as_uid_1000_and_verifies(mcp_project, docker):
