@@ -96,12 +96,12 @@ def reinstalled_dependencies(build_log: str) -> list[str]:
     return sorted(names - {PROJECT, PACKAGE})
 
 
-def litter(root: Path) -> None:
+def litter(root: Path, package: str = PACKAGE) -> None:
     """What a developer's work tree holds besides the source."""
     blob = root / ".venv" / "lib" / "blob.bin"
     blob.parent.mkdir(parents=True)
     blob.write_bytes(os.urandom(50 * 1024 * 1024))
-    for folder in (".pytest_cache", ".ruff_cache", f"src/{PACKAGE}/__pycache__"):
+    for folder in (".pytest_cache", ".ruff_cache", f"src/{package}/__pycache__"):
         (root / folder).mkdir(parents=True, exist_ok=True)
         (root / folder / "cache.bin").write_bytes(os.urandom(1024 * 1024))
     git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com"]

@@ -70,9 +70,9 @@ def run(
     return result
 
 
-def copy_of(project: Path, parent: Path, name: str | None = None) -> Path:
+def copy_of(project: Path, parent: Path) -> Path:
     """A private copy of a rendered project, for tests that build, install or edit it."""
-    destination = parent / (name or project.name)
+    destination = parent / project.name
     shutil.copytree(project, destination)
     return destination
 

@@ -23,7 +23,7 @@ from containers import published_port, remove, start, wait_for_health
 from mcp import Client, StdioServerParameters
 
 sys.path.insert(0, str(TEMPLATE_ROOT / "scripts"))
-from benchmark_docker import context_kb  # noqa: E402  (the script's own log reader)
+from benchmark_docker import context_kb, litter  # noqa: E402  (the script's own helpers)
 
 pytestmark = pytest.mark.docker
 
@@ -57,18 +57,9 @@ def mcp_project(render, tmp_path_factory, docker):
     root = copy_of(
         render(project_name=NAME, include_docker=True), tmp_path_factory.mktemp("engine")
     )
-    venv_blob = root / ".venv" / "lib" / "blob.bin"
-    venv_blob.parent.mkdir(parents=True)
-    venv_blob.write_bytes(os.urandom(50 * 1024 * 1024))
-    run(["git", "init", "-q"], cwd=root)
-    run(["git", "add", "-A"], cwd=root)
+    litter(root, package="chora_engine_mcp")
     (root / ".env").write_text("API_TOKEN=do-not-ship\n", encoding="utf-8")
     (root / "id_rsa").write_text("not a real key\n", encoding="utf-8")
-    cache = root / "src" / "chora_engine_mcp" / "__pycache__"
-    cache.mkdir(exist_ok=True)
-    (cache / "junk.cpython-313.pyc").write_bytes(os.urandom(1024 * 1024))
-    (root / ".pytest_cache").mkdir()
-    (root / ".pytest_cache" / "blob").write_bytes(os.urandom(1024 * 1024))
     result = run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
     return root, result
 

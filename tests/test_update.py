@@ -12,7 +12,7 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from conftest import QUESTIONS, copy_of, docker_env, run, tool
+from conftest import QUESTIONS, copy_of, docker_env, run, tool, tool_env
 from containers import remove, start, wait_for_health
 from release_repo import GIT_IDENTITY, build_release_repo, git
 
@@ -65,7 +65,7 @@ def copier_update(root: Path, *args: str) -> subprocess.CompletedProcess:
     return run(
         [tool("copier"), "update", "--defaults", *args],
         cwd=root,
-        env={**docker_env("docker"), **GIT_IDENTITY},
+        env=tool_env(**GIT_IDENTITY),
     )
 
 
