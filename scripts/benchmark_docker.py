@@ -11,8 +11,13 @@ Docker on, litters the work tree the way a developer's does (a 50 MB .venv,
   any dependency
   build context size, as BuildKit reports it
 
-    python scripts/benchmark_docker.py                  # this work tree
-    python scripts/benchmark_docker.py --compare-v1.9.0 # v1.9.0 beside v1.9.1
+    python scripts/benchmark_docker.py                    # this work tree
+    python scripts/benchmark_docker.py --baseline v1.9.1  # a release, then this work tree
+    python scripts/benchmark_docker.py --template URL --ref v2 --baseline v1
+
+--template is a path or URL copier renders from (default: this repository),
+--ref the version to measure (default: HEAD, with uncommitted edits), and
+--baseline another ref of the same template, measured first in the same run.
 
 Needs a Docker engine with BuildKit and the python:<version>-slim base image
 (pulled, or made by scripts/standin-base-image.sh). $DOCKER picks the client.
@@ -128,7 +133,7 @@ def measure(label: str, template: str, ref: str, workdir: Path) -> Row:
     render(template, ref, root)
     litter(root)
     dockerfile = (root / "Dockerfile").read_text()
-    # v1.9.1 names the version in an ARG; v1.9.0 wrote it into FROM.
+    # Since the Docker release the version is an ARG; before, it was written into FROM.
     version = re.search(r"ARG PYTHON_VERSION=(\S+)|FROM python:(\S+)-slim", dockerfile)
     base = f"python:{version[1] or version[2]}-slim"
     tag = f"{PROJECT}:bench-{slug}"
@@ -181,26 +186,16 @@ def goals_missed(row: Row) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--compare-v1.9.0",
-        dest="compare",
-        action="store_true",
-        help="also measure v1.9.0 (from the test fixture) beside the current template",
+        "--template", default=str(REPO), help="template path or URL (default: this repository)"
     )
-    parser.add_argument("--ref", default="HEAD", help="git ref of this repository to render")
+    parser.add_argument("--ref", default="HEAD", help="git ref of the template to measure")
+    parser.add_argument("--baseline", metavar="REF", help="also measure this ref, first")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="chora-bench-") as tmp:
         workdir = Path(tmp)
-        rows = []
-        if args.compare:
-            sys.path.insert(0, str(REPO / "tests"))
-            from release_repo import build_release_repo  # noqa: PLC0415
-
-            releases = build_release_repo(workdir / "template-repo")
-            rows.append(measure("v1.9.0", str(releases), "v1.9.0", workdir))
-            rows.append(measure("v1.9.1", str(releases), "v1.9.1", workdir))
-        else:
-            rows.append(measure(f"current ({args.ref})", str(REPO), args.ref, workdir))
+        refs = [args.baseline, args.ref] if args.baseline else [args.ref]
+        rows = [measure(ref, args.template, ref, workdir) for ref in refs]
 
     print(table(rows))
     for r in rows:

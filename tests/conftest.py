@@ -1,80 +1,44 @@
-"""Shared fixtures: rendering the template and finding the real tools.
+"""Fixtures shared by the tiers, and the tiers themselves.
 
-Every render goes through `render`, which refuses answer keys that are not
-questions in copier.yml (copier would silently ignore them, and the test would
-check a project nobody asked for).
+A test file's name says its tier, and this file turns the name into the
+marker that `-m` selects on, so the two cannot disagree:
+
+    test_render_*.py   fast     render (or copy, update) and check with real tools
+    test_install_*.py  slow     install generated projects and run their own gates
+    test_engine_*.py   docker   build and run images on a real Docker engine
+
+Helpers live in commands.py (running tools) and questions.py (copier.yml).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
+from commands import IN_CI, docker_binary
+from questions import check_answer_keys
+from template_repo import build_template_repo
 
-TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def load_copier_config() -> dict:
-    return yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text(encoding="utf-8"))
+TIER_MARKERS = {"test_render_": None, "test_install_": "slow", "test_engine_": "docker"}
 
 
-QUESTIONS = {key: value for key, value in load_copier_config().items() if not key.startswith("_")}
+def tier_marker(file_name: str) -> str | None:
+    for prefix, marker in TIER_MARKERS.items():
+        if file_name.startswith(prefix):
+            return marker
+    raise pytest.UsageError(
+        f"{file_name}: name test files by tier: {', '.join(p + '*.py' for p in TIER_MARKERS)}"
+    )
 
 
-def check_answer_keys(answers: dict) -> None:
-    unknown = sorted(set(answers) - set(QUESTIONS))
-    if unknown:
-        pytest.fail(f"answers for questions copier.yml does not ask: {', '.join(unknown)}")
-
-
-def tool(name: str) -> str:
-    """Path of a command-line tool: the test environment's own first, then PATH.
-
-    A missing tool fails the test: each one is a declared test dependency.
-    """
-    local = Path(sys.executable).parent / name
-    if local.exists():
-        return str(local)
-    found = shutil.which(name)
-    if not found:
-        pytest.fail(f"{name} is not installed; install the test dependencies (README.md)")
-    return found
-
-
-def tool_env(**extra: str) -> dict[str, str]:
-    """Environment whose PATH finds the test environment's tools first."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.update(extra)
-    return env
-
-
-def run(
-    cmd: list[str], cwd: Path | None = None, check: bool = True, **kwargs
-) -> subprocess.CompletedProcess:
-    """Run a command; unless check=False, fail the test with its output if it fails."""
-    kwargs.setdefault("env", tool_env())
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, **kwargs)
-    if check and result.returncode != 0:
-        pytest.fail(
-            f"{' '.join(map(str, cmd))} exited {result.returncode}\n"
-            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
-        )
-    return result
-
-
-def copy_of(project: Path, parent: Path) -> Path:
-    """A private copy of a rendered project, for tests that build, install or edit it."""
-    destination = parent / project.name
-    shutil.copytree(project, destination)
-    return destination
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = tier_marker(item.path.name)
+        if marker:
+            item.add_marker(marker)
 
 
 @pytest.fixture(scope="session")
@@ -99,24 +63,10 @@ def render(copie_session) -> Callable[..., Path]:
     return _render
 
 
-def python_dir(version: str) -> Path:
-    """Folder holding a working `pythonX.Y`, so a generated project can make its .venv.
-
-    Looks on PATH, then in pyenv's versions folder (whose shims only answer for
-    the selected version).
-    """
-    candidates = [shutil.which(f"python{version}")]
-    candidates += sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
-    for candidate in filter(None, candidates):
-        probe = subprocess.run([str(candidate), "--version"], capture_output=True, text=True)
-        if probe.returncode == 0:
-            return Path(candidate).parent
-    pytest.fail(f"Python {version} is not installed; the generated project needs it")
-
-
-def docker_binary() -> str:
-    """The Docker client: $DOCKER if set (CI sets the BuildKit-capable one), else docker."""
-    return os.environ.get("DOCKER") or shutil.which("docker") or "docker"
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory) -> Path:
+    """A template git repository with the previous and the current release tagged."""
+    return build_template_repo(tmp_path_factory.mktemp("template-repo") / "chora-base")
 
 
 @pytest.fixture(scope="session")
@@ -134,8 +84,3 @@ def docker() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return binary
-
-
-def docker_env(docker: str, **extra: str) -> dict[str, str]:
-    """Environment for `just` recipes and compose that use this client with BuildKit."""
-    return tool_env(DOCKER=docker, DOCKER_BUILDKIT="1", **extra)

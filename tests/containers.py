@@ -6,7 +6,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import run
+from commands import run
 
 
 def start(docker: str, name: str, image: str, *options: str, command: tuple[str, ...] = ()) -> None:

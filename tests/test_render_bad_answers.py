@@ -5,7 +5,8 @@ import sys
 
 import copier
 import pytest
-from conftest import TEMPLATE_ROOT, check_answer_keys
+from commands import TEMPLATE_ROOT
+from questions import check_answer_keys
 
 BAD_ANSWERS = [
     ("project_name", "my project", "lowercase letters"),

@@ -1,4 +1,5 @@
-"""scripts/adopt_v190.py: a public-v1.9.0-style project comes under `copier update`."""
+"""scripts/adopt.py: a project from the public chora-base, which wrote no answers
+file, comes under `copier update`."""
 
 from __future__ import annotations
 
@@ -6,18 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
-from conftest import TEMPLATE_ROOT, run, tool, tool_env
-from release_repo import GIT_IDENTITY, build_release_repo, git
+from commands import TEMPLATE_ROOT, run, tool, tool_env
+from releases import CURRENT, PREVIOUS, tag
+from template_repo import GIT_IDENTITY, git
 
-SCRIPT = TEMPLATE_ROOT / "scripts" / "adopt_v190.py"
+SCRIPT = TEMPLATE_ROOT / "scripts" / "adopt.py"
 SERVER = 'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("legacy")\n'
-
-
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory) -> Path:
-    return build_release_repo(tmp_path_factory.mktemp("releases") / "chora-base")
 
 
 def legacy_project(root: Path) -> Path:
@@ -58,13 +54,13 @@ def adopt(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_answers_come_from_the_project(releases, tmp_path):
+def test_answers_come_from_the_project(template_repo, tmp_path):
     root = legacy_project(tmp_path / "legacy-mcp")
-    result = adopt(str(root), "--template", str(releases), "--defaults")
+    result = adopt(str(root), "--template", str(template_repo), "--defaults")
     assert result.returncode == 0, result.stderr
     assert "copier update" in result.stdout
     answers = yaml.safe_load((root / ".copier-answers.yml").read_text())
-    assert answers["_commit"] == "v1.9.0" and answers["_src_path"] == str(releases)
+    assert answers["_commit"] == tag(PREVIOUS) and answers["_src_path"] == str(template_repo)
     assert {
         "project_name": "legacy-mcp",
         "package_name": "legacy_mcp",
@@ -87,22 +83,27 @@ def test_answers_come_from_the_project(releases, tmp_path):
     }.items() <= answers.items()
 
 
-def test_then_copier_update_reaches_v191_keeping_their_code(releases, tmp_path):
+def test_then_copier_update_reaches_the_current_release_keeping_their_code(template_repo, tmp_path):
     root = legacy_project(tmp_path / "legacy-mcp")
-    assert adopt(str(root), "--template", str(releases), "--defaults").returncode == 0
+    assert adopt(str(root), "--template", str(template_repo), "--defaults").returncode == 0
     git("add", ".copier-answers.yml", cwd=root)
     git("commit", "-qm", "Record chora-base answers", cwd=root)
     run([tool("copier"), "update", "--defaults"], cwd=root, env=tool_env(**GIT_IDENTITY))
     answers = yaml.safe_load((root / ".copier-answers.yml").read_text())
-    assert answers["_commit"] == "v1.9.1"
+    assert answers["_commit"] == tag(CURRENT)
     assert (root / "src" / "legacy_mcp" / "server.py").read_text() == SERVER
     assert "pip wheel" in (root / "Dockerfile").read_text()
 
 
-def test_data_overrides_and_validators_apply(releases, tmp_path):
+def test_data_overrides_and_validators_apply(template_repo, tmp_path):
     root = legacy_project(tmp_path / "legacy-mcp")
     result = adopt(
-        str(root), "--template", str(releases), "--defaults", "--data", "author_email=not-an-email"
+        str(root),
+        "--template",
+        str(template_repo),
+        "--defaults",
+        "--data",
+        "author_email=not-an-email",
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "author_email" in result.stderr
@@ -118,9 +119,9 @@ def test_refuses_what_is_not_a_project(tmp_path):
     )
 
 
-def test_without_a_terminal_it_asks_for_defaults(releases, tmp_path):
+def test_without_a_terminal_it_asks_for_defaults(template_repo, tmp_path):
     root = legacy_project(tmp_path / "legacy-mcp")
-    result = adopt(str(root), "--template", str(releases))
+    result = adopt(str(root), "--template", str(template_repo))
     assert result.returncode == 2
     assert "--defaults" in result.stderr
     assert not (root / ".copier-answers.yml").exists()

@@ -11,9 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_of, docker_env, run, tool
-
-pytestmark = pytest.mark.docker
+from commands import copy_of, docker_env, run, tool
 
 NAME = "chora-stack"
 NETWORK = f"{NAME}-network"

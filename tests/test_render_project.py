@@ -1,7 +1,8 @@
 """Fast tier: render the template and check the output with the real tools.
 
 One case for the defaults, one per project type and one per toggle; not the
-cross-product.
+cross-product. Which files a case must produce comes from copier.yml's own
+computed values (questions.effective), not from conditions spelled here.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from conftest import QUESTIONS, TEMPLATE_ROOT, check_answer_keys, run, tool
+from commands import TEMPLATE_ROOT, copy_of, run, tool
+from questions import QUESTIONS, check_answer_keys, choices, effective
 
 CASES = {
     "defaults": {},
-    "library": {"project_type": "library"},
-    "cli_tool": {"project_type": "cli_tool"},
-    "web_service": {"project_type": "web_service"},
+    **{
+        kind: {"project_type": kind}
+        for kind in choices("project_type")
+        if kind != QUESTIONS["project_type"]["default"]
+    },
     "no_tests": {"include_tests": False},
     "no_pre_commit": {"include_pre_commit": False},
     "no_github_actions": {"include_github_actions": False},
@@ -46,14 +50,15 @@ TYPE_FILES = {
     "web_service": {"src": ["__main__.py", "app.py"], "tests": ["conftest.py", "test_app.py"]},
 }
 
-ANSWERED = {name: spec.get("default") for name, spec in QUESTIONS.items()}
-
 
 def answers_for(case: str) -> dict:
-    """Effective answers of a case: the defaults with the case's overrides."""
-    answers = {**ANSWERED, "project_type": "mcp_server", **CASES[case]}
-    answers["package_name"] = "my_project"
-    return answers
+    """Every value the case's render uses, computed ones included."""
+    return effective(**CASES[case])
+
+
+def test_cases_cover_every_project_type():
+    assert set(TYPE_FILES) == set(choices("project_type"))
+    assert {answers_for(case)["project_type"] for case in CASES} == set(choices("project_type"))
 
 
 def expected_files(answers: dict) -> set[str]:
@@ -80,18 +85,18 @@ def expected_files(answers: dict) -> set[str]:
         files.add("justfile")
     if answers["include_docker"]:
         files |= {".dockerignore", "docs/docker.md"}
-        if answers["include_tests"]:
-            files.add("Dockerfile.test")
-        if answers["docker_strategy"] == "production":
-            files |= {"Dockerfile", "docker-compose.yml"}
-            if answers["project_type"] in ("mcp_server", "web_service"):
-                files.add(f"src/{package}/healthcheck.py")
-                if answers["include_tests"]:
-                    files.add("tests/test_healthcheck.py")
-            if answers["project_type"] == "mcp_server":
-                files.add("config/settings.toml")
-        if answers["include_github_actions"] and answers["include_tests"]:
+    if answers["docker_tests"]:
+        files.add("Dockerfile.test")
+        if answers["include_github_actions"]:
             files.add(".github/workflows/docker.yml")
+    if answers["docker_production"]:
+        files |= {"Dockerfile", "docker-compose.yml"}
+    if answers["docker_http_health"]:
+        files.add(f"src/{package}/healthcheck.py")
+        if answers["include_tests"]:
+            files.add("tests/test_healthcheck.py")
+    if answers["compose_config_tier"]:
+        files.add("config/settings.toml")
     return files
 
 
@@ -176,11 +181,17 @@ def test_workflows_are_schema_valid(render, name):
 
 
 def test_python_version_agrees_everywhere(case):
+    """requires-python is the source; where a tool cannot read it, the copy agrees."""
     name, root = case
     version = answers_for(name)["python_version"]
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["requires-python"] == f">={version}"
-    assert pyproject["tool"]["ruff"]["target-version"] == "py" + version.replace(".", "")
+    assert "target-version" not in pyproject["tool"]["ruff"], "ruff reads requires-python"
+    settings = run([tool("ruff"), "check", "--no-cache", "--show-settings", "."], cwd=root)
+    assert f"linter.unresolved_target_version = {version}\n" in settings.stdout
+    justfile = root / "justfile"
+    if justfile.exists():
+        assert version not in justfile.read_text(encoding="utf-8"), "uv reads requires-python"
     ci = root / ".github" / "workflows" / "ci.yml"
     if ci.exists():
         steps = yaml.safe_load(ci.read_text(encoding="utf-8"))["jobs"]["check"]["steps"]
@@ -207,9 +218,18 @@ def test_documented_just_commands_exist_as_recipes(case):
     assert mentioned <= recipes
 
 
-@pytest.mark.parametrize(
-    "license_name", ["MIT", "Apache-2.0", "GPL-3.0", "BSD-3-Clause", "Proprietary"]
-)
+def test_text_files_pass_the_pre_commit_fixers(case, tmp_path):
+    """What a user's first `pre-commit run --all-files` would otherwise rewrite."""
+    _, root = case
+    root = copy_of(root, tmp_path)
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    for fixer in ("end-of-file-fixer", "trailing-whitespace-fixer", "check-yaml", "check-toml"):
+        kind = {"check-yaml": (".yml", ".yaml"), "check-toml": (".toml",)}.get(fixer)
+        targets = [f for f in files if kind is None or f.endswith(kind)]
+        run([tool(fixer), *targets], cwd=root)
+
+
+@pytest.mark.parametrize("license_name", choices("license"))
 def test_license_text_matches_answer(render, license_name):
     root = render(license=license_name, author_name="Ada Lovelace", copyright_year="2031")
     text = (root / "LICENSE").read_text(encoding="utf-8")

@@ -8,19 +8,22 @@ import re
 
 import pytest
 import yaml
-from conftest import copy_of, run, tool, tool_env
+from commands import copy_of, run, tool, tool_env
+from questions import choices
 
-PROJECT_TYPES = ["mcp_server", "library", "cli_tool", "web_service"]
-STRATEGIES = ["production", "ci-only"]
+PROJECT_TYPES = choices("project_type")
+STRATEGIES = choices("docker_strategy")
 IMAGE = "my-project"
 REGISTRY = "ghcr.io/your-username"
-VERIFY = (
-    'docker run --rm --entrypoint python my-project:{tag} -c "import os, re, my_project as p; '
-    "v = p.__version__; assert v, 'no version'; assert os.getuid() == 1000, 'runs as root'; "
-    "assert not re.fullmatch('[0-9]+[.][0-9]+[.][0-9]+', '{tag}') or v == '{tag}', "
-    "'image holds version ' + v + ', tag says {tag}'; "
-    "print('my-project:{tag} OK:', p.__name__, v, 'uid', os.getuid())\""
-)
+# docker-verify is a script: its first lines are pinned here, what the script
+# does is proven on the engine (test_engine_image.py). Where another recipe
+# runs it, the expected list holds this placeholder for the whole script.
+VERIFY = "<the docker-verify script for {tag}>"
+VERIFY_HEAD = [
+    "#!/usr/bin/env sh",
+    "set -eu",
+    "docker run --rm -i --entrypoint python my-project:{tag} - \"{tag}\" <<'PYTHON'",
+]
 
 # Recipe invocation -> the exact commands `just --dry-run` must print.
 COMMON_RECIPES = {
@@ -40,7 +43,7 @@ COMMON_RECIPES = {
         'container="my-project-coverage-$$"',
         'docker create --name "$container" my-project-test:latest \\',
         "    python -m pytest --cov=my_project --cov-report=term-missing \\",
-        "    --cov-report=xml:/app/reports/coverage.xml --cov-fail-under=85 >/dev/null",
+        "    --cov-report=xml:/app/reports/coverage.xml >/dev/null",
         "trap 'docker rm --force \"$container\" >/dev/null' EXIT",
         "status=0",
         'docker start --attach "$container" || status=$?',
@@ -122,11 +125,15 @@ PRODUCTION_RECIPES = {
     ],
 }
 DOCKER_RUN = {
-    "mcp_server": {"docker-run": ["docker run -i --rm my-project:latest"]},
+    "mcp_server": {"docker-run": ["docker run --rm -i my-project:latest"]},
     "web_service": {"docker-run 1.2.0": ["docker run --rm -p 8000:8000 my-project:1.2.0"]},
     "cli_tool": {"docker-run latest stats": ["docker run --rm -i my-project:latest stats"]},
     "library": {"docker-run": ["docker run --rm -i my-project:latest"]},
 }
+
+
+def test_every_project_type_has_its_docker_run():
+    assert set(DOCKER_RUN) == set(PROJECT_TYPES)
 
 
 def expected_recipes(project_type: str, strategy: str) -> dict[str, list[str]]:
@@ -169,10 +176,25 @@ def test_every_docker_recipe_dry_runs_to_the_exact_commands(docker_project):
         r for r in run([just, "--summary"], cwd=root).stdout.split() if r.startswith("docker")
     }
     assert listed == {invocation.split()[0] for invocation in expected}
+    scripts = {}
+    if strategy == "production":
+        for tag in ("latest", "1.2.0"):
+            scripts[tag] = dry_run(root, "docker-verify", tag)
+            assert scripts[tag][:3] == [line.format(tag=tag) for line in VERIFY_HEAD]
+            assert scripts[tag][-1] == "PYTHON"
     for invocation, commands in expected.items():
-        result = run([just, "--dry-run", *invocation.split()], cwd=root, env=dry_run_env())
-        printed = [line.rstrip() for line in result.stderr.strip().splitlines()]
-        assert printed == commands, invocation
+        printed = dry_run(root, *invocation.split())
+        wanted = []
+        for command in commands:
+            tag = next((t for t in scripts if command == VERIFY.format(tag=t)), None)
+            wanted += scripts[tag] if tag else [command]
+        assert printed == wanted, invocation
+
+
+def dry_run(root, *invocation: str) -> list[str]:
+    """What `just --dry-run` prints for a recipe, line by line."""
+    result = run([tool("just"), "--dry-run", *invocation], cwd=root, env=dry_run_env())
+    return [line.rstrip() for line in result.stderr.strip().splitlines()]
 
 
 def test_release_refuses_a_bad_version(render):

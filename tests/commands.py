@@ -1,0 +1,90 @@
+"""Running the real tools the tests check with: paths, environments, subprocesses.
+
+A missing tool fails the test that needs it: each one is a declared test
+dependency (pyproject.toml's `test` extra), so CI never skips for want of one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def tool(name: str) -> str:
+    """Path of a command-line tool: the test environment's own first, then PATH."""
+    local = Path(sys.executable).parent / name
+    if local.exists():
+        return str(local)
+    found = shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is not installed; install the test dependencies (README.md)")
+    return found
+
+
+def tool_env(**extra: str) -> dict[str, str]:
+    """Environment whose PATH finds the test environment's tools first."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(extra)
+    return env
+
+
+def run(
+    cmd: list[str], cwd: Path | None = None, check: bool = True, **kwargs
+) -> subprocess.CompletedProcess:
+    """Run a command; unless check=False, fail the test with its output if it fails."""
+    kwargs.setdefault("env", tool_env())
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, **kwargs)
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(map(str, cmd))} exited {result.returncode}\n"
+            f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+        )
+    return result
+
+
+def copy_of(project: Path, parent: Path) -> Path:
+    """A private copy of a rendered project, for tests that build, install or edit it."""
+    destination = parent / project.name
+    shutil.copytree(project, destination)
+    return destination
+
+
+def python_dir(version: str) -> Path:
+    """Folder holding a working `pythonX.Y`, so a generated project can make its .venv.
+
+    Looks on PATH, then in pyenv's versions folder (whose shims only answer for
+    the selected version).
+    """
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([str(candidate), "--version"], capture_output=True, text=True)
+        if probe.returncode == 0:
+            return Path(candidate).parent
+    pytest.fail(f"Python {version} is not installed; the generated project needs it")
+
+
+def project_env(python_version: str) -> dict[str, str]:
+    """Environment in which a generated project's `just install` finds its Python offline."""
+    env = tool_env(UV_PYTHON_DOWNLOADS="never")
+    env["PATH"] = os.pathsep.join([str(python_dir(python_version)), env["PATH"]])
+    return env
+
+
+def docker_binary() -> str:
+    """The Docker client: $DOCKER if set (CI sets the BuildKit-capable one), else docker."""
+    return os.environ.get("DOCKER") or shutil.which("docker") or "docker"
+
+
+def docker_env(docker: str, **extra: str) -> dict[str, str]:
+    """Environment for `just` recipes and compose that use this client with BuildKit."""
+    return tool_env(DOCKER=docker, DOCKER_BUILDKIT="1", **extra)

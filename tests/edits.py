@@ -1,0 +1,38 @@
+"""Edits a user makes to a generated project, shared by the tiers that check them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from template_repo import commit
+
+USER_README = "\n## Deployment notes\n\nOur own section, written after generation.\n"
+USER_RECIPE = "\n# Our own recipe\nhello:\n    echo hello from the team\n"
+USER_MODULE = '"""Our own module."""\n\nANSWER = 42\n'
+
+
+def make_user_edits(root: Path, package: str) -> None:
+    """What a team changes after generation: README, a module, a recipe, a compose default."""
+    with (root / "README.md").open("a", encoding="utf-8") as readme:
+        readme.write(USER_README)
+    (root / "src" / package / "extras.py").write_text(USER_MODULE, encoding="utf-8")
+    with (root / "justfile").open("a", encoding="utf-8") as justfile:
+        justfile.write(USER_RECIPE)
+    compose = root / "docker-compose.yml"
+    text = compose.read_text(encoding="utf-8")
+    assert "LOG_LEVEL: ${LOG_LEVEL:-INFO}" in text
+    compose.write_text(text.replace("${LOG_LEVEL:-INFO}", "${LOG_LEVEL:-DEBUG}"), encoding="utf-8")
+    commit(root, "our edits")
+
+
+FAIL_UNDER = re.compile(r"(?m)^fail_under = \d+$")
+
+
+def raise_threshold_above_reach(root: Path, package: str) -> None:
+    """fail_under 100 in pyproject.toml, and a module no test runs, so it cannot be met."""
+    pyproject = root / "pyproject.toml"
+    text, count = FAIL_UNDER.subn("fail_under = 100", pyproject.read_text(encoding="utf-8"))
+    assert count == 1, "pyproject.toml must hold the threshold once"
+    pyproject.write_text(text, encoding="utf-8")
+    (root / "src" / package / "never_run.py").write_text("def unused():\n    return 1\n")

@@ -1,0 +1,27 @@
+"""Docker tier: a project updated from the previous release builds a healthy image."""
+
+from __future__ import annotations
+
+from commands import docker_env, run, tool
+from containers import remove, start, wait_for_health
+from edits import make_user_edits
+from releases import CURRENT, PREVIOUS, tag
+from template_repo import copier_update, project_from
+
+NAME = "upgraded-image"
+
+
+def test_image_from_an_updated_project_is_healthy(template_repo, docker, tmp_path):
+    root = project_from(
+        template_repo, tmp_path / NAME, tag(PREVIOUS), project_name=NAME, include_docker=True
+    )
+    make_user_edits(root, NAME.replace("-", "_"))
+    copier_update(root, "--vcs-ref", tag(CURRENT))
+    run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
+    run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
+    name = f"{NAME}-updated"
+    try:
+        start(docker, name, f"{NAME}:latest", "--env", "MCP_TRANSPORT=streamable-http")
+        wait_for_health(docker, name, "healthy", timeout=30)
+    finally:
+        remove(docker, name)

@@ -1,0 +1,150 @@
+"""copier.yml itself: question order, defaults, help texts, settings, and the
+rule that each derived idea is named once (a computed value) and used by name."""
+
+import re
+
+import pytest
+from commands import TEMPLATE_ROOT
+from packaging.version import Version
+from questions import CONFIG, QUESTIONS, check_answer_keys
+
+EXPECTED_ORDER = [
+    "project_name",
+    "project_slug",
+    "package_name",
+    "project_description",
+    "project_version",
+    "author_name",
+    "author_email",
+    "github_username",
+    "python_version",
+    "project_type",
+    "include_tests",
+    "test_coverage_threshold",
+    "include_pre_commit",
+    "include_github_actions",
+    "include_justfile",
+    "license",
+    "copyright_year",
+    "include_docker",
+    "docker_strategy",
+    "license_spdx",
+    "serves_http",
+    "entry_module",
+    "docker_production",
+    "docker_tests",
+    "docker_http_health",
+    "compose_config_tier",
+    "docker_registry",
+]
+
+
+def test_questions_in_order():
+    assert list(QUESTIONS) == EXPECTED_ORDER
+
+
+COMPUTED = (
+    "project_slug",
+    "license_spdx",
+    "serves_http",
+    "entry_module",
+    "docker_production",
+    "docker_tests",
+    "docker_http_health",
+    "compose_config_tier",
+)
+
+
+@pytest.mark.parametrize("name", [q for q in EXPECTED_ORDER if q not in COMPUTED])
+def test_every_asked_question_has_help_and_default(name):
+    question = QUESTIONS[name]
+    assert question.get("help", "").strip(), f"{name} has no help text"
+    assert "default" in question, f"{name} has no default, so --defaults would stop"
+    assert len(question["help"]) <= 100, f"{name}: keep help texts short"
+
+
+@pytest.mark.parametrize("name", COMPUTED)
+def test_computed_values_are_not_asked(name):
+    assert QUESTIONS[name]["when"] is False
+
+
+def test_only_the_computed_values_are_never_asked():
+    assert [name for name, spec in QUESTIONS.items() if spec.get("when") is False] == list(COMPUTED)
+
+
+def test_docker_is_opt_in():
+    assert QUESTIONS["include_docker"]["default"] is False
+    assert "include_docker" in QUESTIONS["docker_strategy"]["when"]
+
+
+TEMPLATE_DIR = TEMPLATE_ROOT / "template"
+TEMPLATE_PATHS = sorted(TEMPLATE_DIR.rglob("*"))
+
+
+def template_text() -> str:
+    """Every file name and file body under template/, and copier.yml's message."""
+    names = "\n".join(str(p.relative_to(TEMPLATE_DIR)) for p in TEMPLATE_PATHS)
+    bodies = "\n".join(p.read_text(encoding="utf-8") for p in TEMPLATE_PATHS if p.is_file())
+    return "\n".join([names, bodies, CONFIG["_message_after_copy"]])
+
+
+def test_file_names_hold_no_compound_condition():
+    for path in TEMPLATE_PATHS:
+        for condition in re.findall(r"\{%-? if (.+?) -?%\}", path.name):
+            simple = re.fullmatch(r"(not )?\w+|\w+ == '\w+'", condition)
+            assert simple, f"{path.relative_to(TEMPLATE_DIR)}: name {condition!r} in copier.yml"
+
+
+def test_template_paths_stay_readable():
+    longest = max(TEMPLATE_PATHS, key=lambda p: len(str(p.relative_to(TEMPLATE_ROOT))))
+    assert len(str(longest.relative_to(TEMPLATE_ROOT))) <= 120, longest
+
+
+@pytest.mark.parametrize("name", COMPUTED)
+def test_each_computed_value_is_used_by_name(name):
+    assert re.search(rf"\b{name}\b", template_text()), f"{name} is computed but never used"
+
+
+RULES = [n for n in COMPUTED if not re.fullmatch(r"\{\{ \w+ \}\}", QUESTIONS[n]["default"])]
+
+
+def test_every_computed_value_but_the_slug_is_a_rule():
+    assert [n for n in COMPUTED if n != "project_slug"] == RULES
+
+
+@pytest.mark.parametrize("name", RULES)
+def test_no_computed_rule_is_spelled_again(name):
+    """The condition a computed value names appears nowhere else: not in the
+    template, not in another question's `when` or default."""
+    rule = re.fullmatch(r"\{\{ (.+) \}\}", str(QUESTIONS[name]["default"]).strip(), re.S)
+    assert rule, f"{name}'s default is not one expression"
+    expression = " ".join(rule[1].split())
+    others = [template_text()] + [
+        str(spec.get(key, ""))
+        for other, spec in QUESTIONS.items()
+        if other != name
+        for key in ("when", "default", "validator")
+    ]
+    flattened = [" ".join(text.split()) for text in others]
+    assert not [text for text in flattened if expression in text], expression
+
+
+def test_settings():
+    config = CONFIG
+    assert config["_subdirectory"] == "template"
+    assert Version(str(config["_min_copier_version"])) >= Version("9.15")
+    assert config["_envops"]["undefined"] == "jinja2.StrictUndefined"
+    # Tasks and extensions would make `copier copy` require --trust.
+    assert "_tasks" not in config
+    assert "_jinja_extensions" not in config
+    assert "_migrations" not in config
+
+
+def test_answers_file_template_is_shipped():
+    answers_template = TEMPLATE_ROOT / "template" / "{{_copier_conf.answers_file}}.jinja"
+    assert "_copier_answers" in answers_template.read_text(encoding="utf-8")
+
+
+def test_unknown_answer_keys_fail_the_test():
+    with pytest.raises(pytest.fail.Exception, match="no_such_question"):
+        check_answer_keys({"project_name": "ok", "no_such_question": True})
