@@ -36,3 +36,9 @@ def raise_threshold_above_reach(root: Path, package: str) -> None:
     assert count == 1, "pyproject.toml must hold the threshold once"
     pyproject.write_text(text, encoding="utf-8")
     (root / "src" / package / "never_run.py").write_text("def unused():\n    return 1\n")
+
+
+def coverage_verdict(output: str) -> str | None:
+    """pytest-cov's closing line about the threshold ("85% reached", "100% not reached")."""
+    found = re.search(r"Required test coverage of (\d+)(?:\.0+)?% (reached|not reached)", output)
+    return f"{found[1]}% {found[2]}" if found else None
