@@ -8,51 +8,42 @@ from commands import TEMPLATE_ROOT
 from packaging.version import Version
 from questions import CONFIG, QUESTIONS, check_answer_keys
 
-EXPECTED_ORDER = [
-    "project_name",
-    "project_slug",
-    "package_name",
-    "project_description",
-    "project_version",
-    "author_name",
-    "author_email",
-    "github_username",
-    "python_version",
-    "project_type",
-    "include_tests",
-    "test_coverage_threshold",
-    "include_pre_commit",
-    "include_github_actions",
-    "include_justfile",
-    "license",
-    "copyright_year",
-    "include_docker",
-    "docker_strategy",
-    "license_spdx",
-    "serves_http",
-    "entry_module",
-    "docker_production",
-    "docker_tests",
-    "docker_http_health",
-    "compose_config_tier",
-    "docker_registry",
+# Every question in copier.yml's order, and whether it is computed (when: false).
+EXPECTED = [
+    ("project_name", False),
+    ("project_slug", True),
+    ("package_name", False),
+    ("project_description", False),
+    ("project_version", False),
+    ("author_name", False),
+    ("author_email", False),
+    ("github_username", False),
+    ("python_version", False),
+    ("project_type", False),
+    ("include_tests", False),
+    ("test_coverage_threshold", False),
+    ("include_pre_commit", False),
+    ("include_github_actions", False),
+    ("include_justfile", False),
+    ("license", False),
+    ("copyright_year", False),
+    ("include_docker", False),
+    ("docker_strategy", False),
+    ("license_spdx", True),
+    ("serves_http", True),
+    ("entry_module", True),
+    ("docker_production", True),
+    ("docker_tests", True),
+    ("docker_http_health", True),
+    ("compose_config_tier", True),
+    ("docker_registry", False),
 ]
+EXPECTED_ORDER = [name for name, _ in EXPECTED]
+COMPUTED = tuple(name for name, computed in EXPECTED if computed)
 
 
 def test_questions_in_order():
     assert list(QUESTIONS) == EXPECTED_ORDER
-
-
-COMPUTED = (
-    "project_slug",
-    "license_spdx",
-    "serves_http",
-    "entry_module",
-    "docker_production",
-    "docker_tests",
-    "docker_http_health",
-    "compose_config_tier",
-)
 
 
 @pytest.mark.parametrize("name", [q for q in EXPECTED_ORDER if q not in COMPUTED])
