@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from commands import IN_CI, docker_binary
 from questions import check_answer_keys
-from template_repo import build_template_repo
+from template_repo import build_template_repo, plain_clone
 
 TIER_MARKERS = {"test_render_": None, "test_install_": "slow", "test_engine_": "docker"}
 
@@ -67,6 +67,18 @@ def render(copie_session) -> Callable[..., Path]:
 def template_repo(tmp_path_factory) -> Path:
     """A template git repository with the previous and the current release tagged."""
     return build_template_repo(tmp_path_factory.mktemp("template-repo") / "chora-base")
+
+
+@pytest.fixture(scope="session")
+def clone(tmp_path_factory) -> Path:
+    """A plain clone of this repository, as a user makes one (no tags)."""
+    return plain_clone(tmp_path_factory.mktemp("clone") / "chora-base")
+
+
+@pytest.fixture
+def clone_for_update(tmp_path) -> Path:
+    """A private plain clone, for a test that commits a newer template into it."""
+    return plain_clone(tmp_path / "chora-base")
 
 
 @pytest.fixture(scope="session")

@@ -99,3 +99,30 @@ def copier_update(root: Path, *args: str) -> subprocess.CompletedProcess:
         cwd=root,
         env=tool_env(**GIT_IDENTITY),
     )
+
+
+def plain_clone(dest: Path) -> Path:
+    """`git clone --no-tags` of this repository, as a user makes one, with the
+    work tree's uncommitted changes committed on top (none in CI)."""
+    dest = dest.resolve()
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-tags", str(TEMPLATE_ROOT), str(dest)], check=True
+    )
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=TEMPLATE_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
+    for relative in filter(None, listed):
+        source = TEMPLATE_ROOT / relative
+        if source.is_file():
+            (dest / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / relative)
+    for relative in git("ls-files", cwd=dest).splitlines():
+        if not (TEMPLATE_ROOT / relative).exists():
+            (dest / relative).unlink()
+    if git("status", "--porcelain", cwd=dest).strip():
+        commit(dest, "Work tree of the repository under test")
+    return dest

@@ -1,127 +1,267 @@
-"""scripts/adopt.py: a project from the public chora-base, which wrote no answers
-file, comes under `copier update`."""
+"""scripts/adopt.py migrates projects of the public chora-base release, run
+as a user runs it: from a plain clone of this repository (no tags, nothing
+else), with the copier CLI for the update that follows."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
-from commands import TEMPLATE_ROOT, run, tool, tool_env
-from releases import CURRENT, PREVIOUS, tag
-from template_repo import GIT_IDENTITY, git
+from commands import run, tool, tool_env
+from legacy_answers import read_answers
+from public_projects import USER_EDITS, make_user_edits, public_project
+from questions import choices
+from template_repo import GIT_IDENTITY, commit, git
 
-SCRIPT = TEMPLATE_ROOT / "scripts" / "adopt.py"
-SERVER = 'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("legacy")\n'
-
-
-def legacy_project(root: Path) -> Path:
-    """Laid out like the public chora-base v1.9.0 output: no answers file."""
-    (root / "src" / "legacy_mcp").mkdir(parents=True)
-    (root / "tests").mkdir()
-    (root / ".github" / "workflows").mkdir(parents=True)
-    (root / "pyproject.toml").write_text(
-        "[project]\n"
-        'name = "legacy-mcp"\nversion = "0.3.0"\n'
-        'description = "An MCP server made with chora-base v1.9.0"\n'
-        'requires-python = ">=3.12"\n'
-        'authors = [{ name = "Grace Hopper", email = "grace@example.org" }]\n'
-        'dependencies = ["mcp>=1.0"]\n\n'
-        '[project.scripts]\nlegacy-mcp = "legacy_mcp.server:main"\n\n'
-        "[tool.coverage.report]\nfail_under = 80\n"
-    )
-    (root / "src" / "legacy_mcp" / "__init__.py").write_text('__version__ = "0.3.0"\n')
-    (root / "src" / "legacy_mcp" / "server.py").write_text(SERVER)
-    (root / "tests" / "test_smoke.py").write_text("def test_smoke():\n    pass\n")
-    (root / "LICENSE").write_text("MIT License\n\nCopyright (c) 2025 Grace Hopper\n")
-    (root / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY . .\nRUN pip install -e .\n")
-    (root / "justfile").write_text("test:\n    pytest\n")
-    (root / ".github" / "workflows" / "ci.yml").write_text("name: CI\non: push\njobs: {}\n")
-    git("init", "-q", "-b", "main", cwd=root)
-    git("remote", "add", "origin", "git@github.com:acme/legacy-mcp.git", cwd=root)
-    git("add", "-A", cwd=root)
-    git("commit", "-qm", "legacy project", cwd=root)
-    return root
+CONFLICT = re.compile(r"<<<<<<< your file\n(.*?)=======\n(.*?)>>>>>>> chora-base\n", re.S)
+PROJECT_TYPES = choices("project_type")
 
 
-def adopt(*args: str) -> subprocess.CompletedProcess:
+def adopt(clone: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
+        [sys.executable, str(clone / "scripts" / "adopt.py"), *map(str, args)],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
+        env=tool_env(**GIT_IDENTITY),
     )
 
 
-def test_answers_come_from_the_project(template_repo, tmp_path):
-    root = legacy_project(tmp_path / "legacy-mcp")
-    result = adopt(str(root), "--template", str(template_repo), "--defaults")
-    assert result.returncode == 0, result.stderr
-    assert "copier update" in result.stdout
-    answers = yaml.safe_load((root / ".copier-answers.yml").read_text())
-    assert answers["_commit"] == tag(PREVIOUS) and answers["_src_path"] == str(template_repo)
-    assert {
-        "project_name": "legacy-mcp",
-        "package_name": "legacy_mcp",
-        "project_description": "An MCP server made with chora-base v1.9.0",
+def resolve_taking_the_template(root: Path) -> None:
+    """What the guide tells a user: keep this release's side of each conflict."""
+    for path in root.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if "<<<<<<< your file" in text:
+                path.write_text(CONFLICT.sub(lambda m: m[2], text), encoding="utf-8")
+
+
+def conflicted(root: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.parts and "<<<<<<< " in p.read_text(errors="replace")
+    )
+
+
+def test_the_fixture_is_broken_where_the_public_release_was(tmp_path):
+    root = public_project(tmp_path / "legacy-mcp", "mcp_server")
+    assert run([tool("just"), "--summary"], cwd=root, check=False).returncode != 0
+    (root / ".env").touch()
+    assert run([tool("docker-compose"), "config", "-q"], cwd=root, check=False).returncode != 0
+
+
+@pytest.mark.parametrize("project_type", PROJECT_TYPES)
+def test_answers_are_read_from_a_public_project(tmp_path, project_type):
+    name = "legacy-" + project_type.replace("_", "-")
+    answers = read_answers(public_project(tmp_path / name, project_type))
+    assert answers == {
+        "project_name": name,
+        "package_name": name.replace("-", "_"),
+        "project_description": "A Python project built with chora-base template",
         "project_version": "0.3.0",
         "author_name": "Grace Hopper",
         "author_email": "grace@example.org",
         "github_username": "acme",
-        "python_version": "3.12",
-        "project_type": "mcp_server",
+        "python_version": "3.11",
+        "project_type": project_type,
         "license": "MIT",
-        "copyright_year": "2025",
+        "include_tests": False,
+        "include_pre_commit": True,
+        "include_github_actions": True,
+        "include_justfile": True,
         "include_docker": True,
         "docker_strategy": "production",
-        "include_tests": True,
-        "include_justfile": True,
-        "include_github_actions": True,
-        "include_pre_commit": False,
-        "test_coverage_threshold": 80,
-    }.items() <= answers.items()
+        "test_coverage_threshold": 85,
+    }
 
 
-def test_then_copier_update_reaches_the_current_release_keeping_their_code(template_repo, tmp_path):
-    root = legacy_project(tmp_path / "legacy-mcp")
-    assert adopt(str(root), "--template", str(template_repo), "--defaults").returncode == 0
-    git("add", ".copier-answers.yml", cwd=root)
-    git("commit", "-qm", "Record chora-base answers", cwd=root)
+def test_dry_run_prints_the_plan_and_writes_nothing(clone, tmp_path):
+    root = public_project(tmp_path / "legacy-mcp", "mcp_server")
+    make_user_edits(root)
+    result = adopt(clone, root, "--defaults", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("adopt: legacy-mcp (mcp_server) -- dry run, nothing written")
+    assert re.search(
+        r"(?m)^  merge +Dockerfile  \(base as your first commit has it; ", result.stdout
+    )
+    assert re.search(r"(?m)^  add +docs/docker\.md$", result.stdout)
+    assert "conflicts expected in: " in result.stdout
+    assert "AGENTS.md" in re.search(r"(?m)^  left .*$", result.stdout)[0]
+    assert git("status", "--porcelain", cwd=root) == ""
+    assert not (root / ".copier-answers.yml").exists()
+
+
+@pytest.fixture(scope="module", params=PROJECT_TYPES)
+def migrated(request, clone, tmp_path_factory):
+    """A public project with a user's edits, migrated: (root, adopt's output)."""
+    project_type = request.param
+    name = "legacy-" + project_type.replace("_", "-")
+    root = public_project(tmp_path_factory.mktemp("adopt") / name, project_type)
+    make_user_edits(root)
+    before = {p: (root / p).read_bytes() for p in git("ls-files", cwd=root).splitlines()}
+    result = adopt(clone, root, "--defaults")
+    assert result.returncode == 0, result.stderr
+    return root, result.stdout, before
+
+
+def test_answers_file_is_pinned_to_the_clone_as_it_is(migrated, clone):
+    root, _, _ = migrated
+    recorded = yaml.safe_load((root / ".copier-answers.yml").read_text())
+    assert recorded["_src_path"] == str(clone)
+    assert recorded["_commit"] == git("describe", "--tags", "--always", cwd=clone).strip()
+    assert recorded["project_name"] == root.name and recorded["include_docker"] is True
+
+
+def test_every_user_edit_is_kept_or_shown_as_a_conflict(migrated):
+    root, output, _ = migrated
+    for name, old, new in USER_EDITS:
+        merged = (root / name).read_text().splitlines()
+        added = [line for line in new.splitlines() if line and line not in old.splitlines()]
+        assert added and all(line in merged for line in added), f"{name} lost {added}"
+    reported = re.search(r"(?m)^conflicts to resolve in: ([^(]+) \(", output)
+    assert (reported[1].split(", ") if reported else []) == conflicted(root)
+
+
+def test_files_the_template_does_not_make_are_left_alone(migrated):
+    root, output, before = migrated
+    left = ["AGENTS.md", "scripts/setup.sh", ".chora/memory/README.md", "dev-docs/README.md"]
+    for path in left:
+        assert (root / path).read_bytes() == before[path]
+    listed = re.search(r"(?m)^  left \(.*?\): (.*)$", output)[1]
+    assert "AGENTS.md" in listed and "scripts/setup.sh" in listed
+    assert (root / "README.md").read_bytes() == before["README.md"], "README is the user's"
+
+
+def test_what_the_image_needs_is_added_or_adapted(migrated):
+    root, output, before = migrated
+    package = root.name.replace("-", "_")
+    for path in ("LICENSE", "docs/docker.md", f"src/{package}/__init__.py"):
+        assert (root / path).is_file(), path
+    assert "__version__" in (root / f"src/{package}/__init__.py").read_text()
+    answers = read_answers(root)
+    pyproject = (root / "pyproject.toml").read_text()
+    if answers["project_type"] == "mcp_server":
+        assert pyproject.encode() == before["pyproject.toml"], "its console script works"
+        assert (root / f"src/{package}/healthcheck.py").is_file()
+    elif answers["project_type"] in ("cli_tool", "web_service"):
+        module = "cli" if answers["project_type"] == "cli_tool" else "app"
+        assert f'{root.name} = "{package}.{module}:main"' in pyproject
+        assert re.search(
+            rf"(?m)^  adapted  pyproject\.toml  \(console script {root.name} =", output
+        )
+        assert (root / f"src/{package}/{module}.py").is_file()
+    else:
+        assert pyproject.encode() == before["pyproject.toml"], "a library runs no script"
+
+
+def test_resolved_files_pass_their_tools(migrated, tmp_path):
+    root, _, _ = migrated
+    resolve_taking_the_template(root)
+    assert conflicted(root) == []
+    result = run([tool("hadolint"), "--failure-threshold", "style", "Dockerfile"], cwd=root)
+    assert result.stdout.strip() == ""
+    run([tool("just"), "--summary"], cwd=root)
+    run([tool("docker-compose"), "config", "--quiet"], cwd=root)
+
+
+def reword_comments(root: Path) -> None:
+    """The public release's own comments, which the re-created base words differently."""
+    for name in ("Dockerfile", "Dockerfile.test", ".dockerignore", "docker-compose.yml"):
+        path = root / name
+        text = re.sub(r"(?m)^# (.*)$", r"# [public wording] \1", path.read_text())
+        path.write_text(text)
+    git("add", "-A", cwd=root)
+    git("commit", "-q", "--amend", "--no-edit", cwd=root)
+
+
+def test_the_first_commit_is_the_base_when_its_instructions_are_the_public_ones(clone, tmp_path):
+    root = public_project(tmp_path / "legacy-web", "web_service")
+    reword_comments(root)
+    result = adopt(clone, root, "--defaults")
+    assert result.returncode == 0, result.stderr
+    assert conflicted(root) == [], "the first commit's own comments counted as the user's"
+
+
+def test_an_edited_first_commit_is_not_trusted_as_the_base(clone, tmp_path):
+    root = public_project(tmp_path / "legacy-web", "web_service")
+    dockerfile = root / "Dockerfile"
+    edited = dockerfile.read_text().replace("PORT=8000", "PORT=8000 \\\n    WORKERS=4")
+    dockerfile.write_text(edited)
+    git("add", "-A", cwd=root)
+    git("commit", "-q", "--amend", "--no-edit", cwd=root)
+    result = adopt(clone, root, "--defaults")
+    assert "Dockerfile  (base re-created from the public release;" in result.stdout
+    assert "WORKERS=4" in dockerfile.read_text(), "an edit in the first commit was dropped"
+
+
+def test_a_following_copier_update_brings_a_newer_commit(clone_for_update, tmp_path):
+    root = public_project(tmp_path / "legacy-mcp", "mcp_server")
+    assert adopt(clone_for_update, root, "--defaults").returncode == 0
+    resolve_taking_the_template(root)
+    commit(root, "Migrate to chora-base")
+    template = (
+        clone_for_update / "template" / "{% if include_docker %}docs{% endif %}/docker.md.jinja"
+    )
+    template.write_text(template.read_text() + "\nA newer release's note.\n")
+    justfile = clone_for_update / "template" / "{% if include_justfile %}justfile{% endif %}.jinja"
+    justfile.write_text(justfile.read_text().replace("# List the recipes", "# List every recipe"))
+    commit(clone_for_update, "A newer commit")
     run([tool("copier"), "update", "--defaults"], cwd=root, env=tool_env(**GIT_IDENTITY))
-    answers = yaml.safe_load((root / ".copier-answers.yml").read_text())
-    assert answers["_commit"] == tag(CURRENT)
-    assert (root / "src" / "legacy_mcp" / "server.py").read_text() == SERVER
-    assert "pip wheel" in (root / "Dockerfile").read_text()
-
-
-def test_data_overrides_and_validators_apply(template_repo, tmp_path):
-    root = legacy_project(tmp_path / "legacy-mcp")
-    result = adopt(
-        str(root),
-        "--template",
-        str(template_repo),
-        "--defaults",
-        "--data",
-        "author_email=not-an-email",
-    )
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "author_email" in result.stderr
-    assert not (root / ".copier-answers.yml").exists()
-
-
-def test_refuses_what_is_not_a_project(tmp_path):
-    result = adopt(str(tmp_path), "--defaults")
-    assert result.returncode == 2
+    assert conflicted(root) == []
+    assert (root / "docs" / "docker.md").read_text().endswith("A newer release's note.\n")
+    assert "# List every recipe" in (root / "justfile").read_text()
+    recorded = yaml.safe_load((root / ".copier-answers.yml").read_text())
     assert (
-        result.stderr.strip()
-        == f"adopt: {tmp_path.resolve()} has no pyproject.toml; is it a chora-base project?"
+        recorded["_commit"] == git("describe", "--tags", "--always", cwd=clone_for_update).strip()
     )
 
 
-def test_without_a_terminal_it_asks_for_defaults(template_repo, tmp_path):
-    root = legacy_project(tmp_path / "legacy-mcp")
-    result = adopt(str(root), "--template", str(template_repo))
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("nothing", "has no pyproject.toml; is it a chora-base project?"),
+        ("dirty", "has uncommitted changes: commit or stash them first"),
+        ("answered", "exists already: run copier update"),
+        ("no-terminal", "no terminal to ask on: pass --defaults and --data KEY=VALUE"),
+        ("bad-data", "author_email 'not-an-email' is not a valid email address"),
+    ],
+)
+def test_refusals_are_one_line_and_write_nothing(clone, tmp_path, setup, message):
+    root = tmp_path / "legacy-mcp"
+    args = ["--defaults"]
+    if setup == "nothing":
+        root.mkdir()
+    else:
+        public_project(root, "mcp_server")
+    if setup == "dirty":
+        (root / "README.md").write_text("changed\n")
+    if setup == "answered":
+        (root / ".copier-answers.yml").write_text("_commit: x\n")
+        commit(root, "answers")
+    if setup == "no-terminal":
+        args = []
+    if setup == "bad-data":
+        args += ["--data", "author_email=not-an-email"]
+    status = git("status", "--porcelain", cwd=root) if setup != "nothing" else ""
+    result = adopt(clone, root, *args)
     assert result.returncode == 2
-    assert "--defaults" in result.stderr
-    assert not (root / ".copier-answers.yml").exists()
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    if setup != "nothing":
+        assert git("status", "--porcelain", cwd=root) == status
+
+
+def test_an_unknown_project_type_must_be_given(clone, tmp_path):
+    root = public_project(tmp_path / "legacy-tool", "cli_tool")
+    for name in ("Dockerfile", "Dockerfile.test", "docker-compose.yml", ".dockerignore"):
+        (root / name).unlink()
+    commit(root, "no Docker")
+    result = adopt(clone, root, "--defaults")
+    assert result.returncode == 2 and "--data project_type=TYPE" in result.stderr
+    given = adopt(clone, root, "--defaults", "--data", "project_type=cli_tool")
+    assert given.returncode == 0, given.stderr
+    assert yaml.safe_load((root / ".copier-answers.yml").read_text())["project_type"] == "cli_tool"
