@@ -128,22 +128,22 @@ def read(root: Path, path: str) -> str:
     return (root / path).read_text(encoding="utf-8")
 
 
-def version_steps(project: Path, rendered: Path, package: str) -> list[Step]:
+def version_steps(project: Path, slug: str, package: str) -> list[Step]:
     """The image's health check and docker-verify read package.__version__."""
     path = f"src/{package}/__init__.py"
+    block = (
+        f'from importlib.metadata import version as _version\n\n__version__ = _version("{slug}")\n'
+    )
     if not (project / path).is_file():
+        # Only the version: this template's own __init__ imports its examples.
+        text = f'"""The {slug} package."""\n\n{block}'
         note = "the package had no __init__.py; the image reads its __version__"
-        return [Step("added", path, note, read(rendered, path))]
+        return [Step("added", path, note, text)]
     text = read(project, path)
     if re.search(r"(?m)^__version__\b", text):
         return [Step("kept", path)]
-    slug = yaml.safe_load(read(rendered, ANSWERS_FILE))["project_name"]
-    block = (
-        "\n\n# Added by chora-base's migration: the image's health check reads it.\n"
-        "from importlib.metadata import version as _version\n\n"
-        f'__version__ = _version("{slug}")\n'
-    )
-    return [Step("adapted", path, "__version__ from the installed metadata", text + block)]
+    adapted = f"{text.rstrip()}\n\n# Added by chora-base's migration: the image reads it.\n{block}"
+    return [Step("adapted", path, "__version__ from the installed metadata", adapted)]
 
 
 def dependency_names(dependencies: list[str]) -> set[str]:
@@ -207,7 +207,7 @@ def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
     steps = [Step("added", ANSWERS_FILE, pinned, read(rendered, ANSWERS_FILE))]
     adapted = []
     if answers.get("include_docker") and answers.get("docker_strategy") == "production":
-        adapted = version_steps(project, rendered, package)
+        adapted = version_steps(project, answers["project_name"], package)
         adapted += console_script_steps(project, rendered, answers)
     handled = {step.path for step in adapted}
     for path in sorted(theirs - handled):

@@ -42,3 +42,26 @@ def coverage_verdict(output: str) -> str | None:
     """pytest-cov's closing line about the threshold ("85% reached", "100% not reached")."""
     found = re.search(r"Required test coverage of (\d+)(?:\.0+)?% (reached|not reached)", output)
     return f"{found[1]}% {found[2]}" if found else None
+
+
+CONFLICT = re.compile(r"<<<<<<< your file\n(.*?)=======\n(.*?)>>>>>>> chora-base\n", re.S)
+
+
+def conflicted(root: Path) -> list[str]:
+    """Files with conflict markers or rejected hunks, as a user's `git status` shows them."""
+    hits = []
+    for path in root.rglob("*"):
+        if ".git" in path.parts or not path.is_file():
+            continue
+        if path.suffix == ".rej" or "<<<<<<< " in path.read_text(errors="replace"):
+            hits.append(str(path.relative_to(root)))
+    return sorted(hits)
+
+
+def resolve_taking_the_template(root: Path) -> None:
+    """What the upgrade guide tells a user: keep this release's side of each conflict."""
+    for path in root.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if "<<<<<<< your file" in text:
+                path.write_text(CONFLICT.sub(lambda m: m[2], text), encoding="utf-8")

@@ -19,10 +19,13 @@ The MCP server is the one a user has after repairing the released file
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+from commands import tool_env
 from legacy_base import rendered
-from template_repo import commit, git
+from template_repo import GIT_IDENTITY, commit, git
 
 PUBLIC_DEFAULTS = {
     "python_version": "3.11",
@@ -191,3 +194,14 @@ def make_user_edits(root: Path) -> None:
         assert old in text, f"{name} has no {old!r}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
     commit(root, "Our edits")
+
+
+def adopt(clone: Path, *args: str) -> subprocess.CompletedProcess:
+    """`python scripts/adopt.py ARGS` from the clone, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, str(clone / "scripts" / "adopt.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=tool_env(**GIT_IDENTITY),
+    )

@@ -5,47 +5,18 @@ else), with the copier CLI for the update that follows."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from commands import run, tool, tool_env
+from edits import conflicted, resolve_taking_the_template
 from legacy_answers import read_answers
-from public_projects import USER_EDITS, make_user_edits, public_project
+from public_projects import USER_EDITS, adopt, make_user_edits, public_project
 from questions import choices
 from template_repo import GIT_IDENTITY, commit, git
 
-CONFLICT = re.compile(r"<<<<<<< your file\n(.*?)=======\n(.*?)>>>>>>> chora-base\n", re.S)
 PROJECT_TYPES = choices("project_type")
-
-
-def adopt(clone: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(clone / "scripts" / "adopt.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        env=tool_env(**GIT_IDENTITY),
-    )
-
-
-def resolve_taking_the_template(root: Path) -> None:
-    """What the guide tells a user: keep this release's side of each conflict."""
-    for path in root.rglob("*"):
-        if path.is_file() and ".git" not in path.parts:
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if "<<<<<<< your file" in text:
-                path.write_text(CONFLICT.sub(lambda m: m[2], text), encoding="utf-8")
-
-
-def conflicted(root: Path) -> list[str]:
-    return sorted(
-        str(p.relative_to(root))
-        for p in root.rglob("*")
-        if p.is_file() and ".git" not in p.parts and "<<<<<<< " in p.read_text(errors="replace")
-    )
 
 
 def test_the_fixture_is_broken_where_the_public_release_was(tmp_path):

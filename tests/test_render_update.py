@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from commands import TEMPLATE_ROOT, run, tool
-from edits import USER_MODULE, USER_README, USER_RECIPE, make_user_edits
+from edits import USER_MODULE, USER_README, USER_RECIPE, conflicted, make_user_edits
 from questions import QUESTIONS
 from releases import CURRENT, PREVIOUS, tag
 from template_repo import commit, copier_update, project_from
@@ -37,18 +37,6 @@ def test_the_upgrade_doc_gives_the_commands_these_tests_run():
 
 def answers(root: Path) -> dict:
     return yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
-
-
-def conflicted(root: Path) -> list[str]:
-    hits = []
-    for path in root.rglob("*"):
-        if ".git" in path.parts or not path.is_file():
-            continue
-        if path.suffix == ".rej" or "<<<<<<< " in path.read_text(
-            encoding="utf-8", errors="replace"
-        ):
-            hits.append(str(path.relative_to(root)))
-    return hits
 
 
 @pytest.fixture(scope="module")
