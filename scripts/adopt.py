@@ -50,11 +50,15 @@ from legacy_base import FILES, merge_base, public_answers
 REPO = Path(__file__).resolve().parent.parent
 ANSWERS_FILE = ".copier-answers.yml"
 YOURS, THEIRS = "your file", "chora-base"
+SERVER_NOTE = (
+    "docker compose serves MCP over streamable HTTP: make your server's main() honour "
+    "MCP_TRANSPORT, MCP_SERVER_HOST and MCP_SERVER_PORT (see this template's server.py)"
+)
 
 
 @dataclass
 class Step:
-    action: str  # merged, added, adapted, kept, left, not added
+    action: str  # merged, added, adapted, kept, left, not added, note
     path: str
     note: str = ""
     content: str | None = None  # what to write; None writes nothing
@@ -227,6 +231,8 @@ def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
         else:
             steps.append(Step("not added", path))
     steps += adapted
+    if answers["project_type"] == "mcp_server" and f"src/{package}/server.py" not in ours:
+        steps.append(Step("note", "", SERVER_NOTE))
     steps += [Step("left", path) for path in sorted(ours - theirs - handled - {ANSWERS_FILE})]
     return steps
 
@@ -265,6 +271,7 @@ def report(steps: list[Step], answers: dict, dry_run: bool) -> str:
         paths = [step.path for step in steps if step.action == action]
         if paths:
             lines.append(f"  {action} ({meaning}): {grouped(paths)}")
+    lines += [f"  note: {step.note}" for step in steps if step.action == "note"]
     conflicted = [step.path for step in steps if step.conflicts]
     if conflicted:
         expected = "expected in" if dry_run else "to resolve in"

@@ -1,8 +1,11 @@
-"""The releases of this template that scripts and tests name.
+"""The releases that scripts and tests name; nothing else spells a release number.
 
-The current release is pyproject.toml's version; the previous one is the
-release that upgrade tests and the adoption script start from. Change
-PREVIOUS here when a release ships; nothing else spells a release number.
+CURRENT is pyproject.toml's version. PUBLIC is the public chora-base release
+whose projects scripts/adopt.py migrates (this repository never published
+it). UPDATE_BASELINE is the older release in the update tests' template
+repository: this template with its Docker files as they were before the
+Docker layer, tagged as a development release of the current one because it
+never shipped.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 CURRENT: str = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
     "version"
 ]
-PREVIOUS = "1.9.0"
+PUBLIC = "1.9.0"
+UPDATE_BASELINE = f"{CURRENT}.dev0"
 
 
 def tag(version: str) -> str:

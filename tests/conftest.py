@@ -65,7 +65,7 @@ def render(copie_session) -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def template_repo(tmp_path_factory) -> Path:
-    """A template git repository with the previous and the current release tagged."""
+    """A template git repository with two tagged releases: UPDATE_BASELINE and CURRENT."""
     return build_template_repo(tmp_path_factory.mktemp("template-repo") / "chora-base")
 
 

@@ -1,10 +1,10 @@
 """A template git repository with two tagged releases, and projects made from
 it, for the update tests.
 
-    previous release  this template with tests/fixtures/pre-docker-template/
-                      laid over it (the Docker files as they were before the
-                      Docker release)
-    current release   this template as it is in the work tree
+    UPDATE_BASELINE  this template with tests/fixtures/pre-docker-template/
+                     laid over it (the Docker files as they were before the
+                     Docker layer); it never shipped
+    CURRENT          this template as it is in the work tree
 
 Copier picks releases by PEP 440 tags, so both are real git tags.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import copier
 from commands import TEMPLATE_ROOT, run, tool, tool_env
-from releases import CURRENT, PREVIOUS, tag
+from releases import CURRENT, UPDATE_BASELINE, tag
 
 PRE_DOCKER_TEMPLATE = Path(__file__).resolve().parent / "fixtures" / "pre-docker-template"
 TEMPLATE_PARTS = ("copier.yml", "template", "licenses")
@@ -67,8 +67,8 @@ def build_template_repo(dest: Path) -> Path:
         assert (dest / relative).exists(), f"{relative} replaces no template file"
         shutil.copy2(old_file, dest / relative)
     git("add", "-A", cwd=dest)
-    git("commit", "-qm", f"chora-base {PREVIOUS}", cwd=dest)
-    git("tag", tag(PREVIOUS), cwd=dest)
+    git("commit", "-qm", f"chora-base {UPDATE_BASELINE}", cwd=dest)
+    git("tag", tag(UPDATE_BASELINE), cwd=dest)
 
     _lay_out_current(dest)
     git("add", "-A", cwd=dest)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from commands import docker_env, run, tool
 from containers import remove, start, wait_for_health
 from edits import make_user_edits
-from releases import CURRENT, PREVIOUS, tag
+from releases import CURRENT, UPDATE_BASELINE, tag
 from template_repo import copier_update, project_from
 
 NAME = "upgraded-image"
@@ -13,7 +13,7 @@ NAME = "upgraded-image"
 
 def test_image_from_an_updated_project_is_healthy(template_repo, docker, tmp_path):
     root = project_from(
-        template_repo, tmp_path / NAME, tag(PREVIOUS), project_name=NAME, include_docker=True
+        template_repo, tmp_path / NAME, tag(UPDATE_BASELINE), project_name=NAME, include_docker=True
     )
     make_user_edits(root, NAME.replace("-", "_"))
     copier_update(root, "--vcs-ref", tag(CURRENT))

@@ -75,7 +75,7 @@ def migrated(request, clone, tmp_path_factory):
     root = public_project(tmp_path_factory.mktemp("adopt") / name, project_type)
     make_user_edits(root)
     before = {p: (root / p).read_bytes() for p in git("ls-files", cwd=root).splitlines()}
-    result = adopt(clone, root, "--defaults")
+    result = adopt(clone, root, "--defaults", "--data", "github_username=acme")
     assert result.returncode == 0, result.stderr
     return root, result.stdout, before
 

@@ -1,4 +1,6 @@
-"""`copier update` from the previous release to the current one keeps every user edit.
+"""`copier update` from an older release of this template to the current one keeps
+every user edit (the older one: releases.UPDATE_BASELINE, Docker files from
+before the Docker layer).
 
 Real git repositories and the real copier CLI, with the commands that the
 upgrade guide (docs/upgrading/) gives.
@@ -13,26 +15,29 @@ import yaml
 from commands import TEMPLATE_ROOT, run, tool
 from edits import USER_MODULE, USER_README, USER_RECIPE, conflicted, make_user_edits
 from questions import QUESTIONS
-from releases import CURRENT, PREVIOUS, tag
+from releases import CURRENT, PUBLIC, UPDATE_BASELINE, tag
 from template_repo import commit, copier_update, project_from
 
 NAME = "upgrade-me"
 PACKAGE = "upgrade_me"
 DOCKER_FILES = ("Dockerfile", "Dockerfile.test", ".dockerignore", "docker-compose.yml", "justfile")
-UPGRADE_DOC = TEMPLATE_ROOT / "docs" / "upgrading" / f"v{PREVIOUS}-to-v{CURRENT}.md"
+UPGRADE_DOC = TEMPLATE_ROOT / "docs" / "upgrading" / f"v{PUBLIC}-to-v{CURRENT}.md"
 UPDATE = ("--vcs-ref", tag(CURRENT))
 ADD_DOCKER = ("--vcs-ref", tag(CURRENT), "--data", "include_docker=true")
+# scripts/adopt.py as the guide gives it; test_render_adopt.py runs each form.
+ADOPT_COMMANDS = ("--dry-run", "--defaults --data github_username=acme")
 
 
 def previous_project(template_repo: Path, dest: Path, **answers) -> Path:
-    return project_from(template_repo, dest, tag(PREVIOUS), project_name=NAME, **answers)
+    return project_from(template_repo, dest, tag(UPDATE_BASELINE), project_name=NAME, **answers)
 
 
 def test_the_upgrade_doc_gives_the_commands_these_tests_run():
     doc = UPGRADE_DOC.read_text(encoding="utf-8")
     for args in (UPDATE, ADD_DOCKER):
         assert "copier update --defaults " + " ".join(args) in doc
-    assert "python scripts/adopt.py ../my-project" in doc
+    for command in ADOPT_COMMANDS:
+        assert f".venv/bin/python scripts/adopt.py ../my-project {command}".rstrip() in doc
 
 
 def answers(root: Path) -> dict:
@@ -53,7 +58,7 @@ def test_previous_release_is_the_old_docker_setup(template_repo, tmp_path):
     root = previous_project(template_repo, tmp_path / NAME, include_docker=True)
     assert "pip install --no-cache-dir -e ." in (root / "Dockerfile").read_text()
     assert "docker-release" not in (root / "justfile").read_text()
-    assert answers(root)["_commit"] == tag(PREVIOUS)
+    assert answers(root)["_commit"] == tag(UPDATE_BASELINE)
 
 
 def test_docker_files_carry_the_current_patterns(updated):
