@@ -220,14 +220,10 @@ def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
             merged, conflicts = merge3(read(project, path), base or "", read(rendered, path))
             note = f"base {source}; " + (f"{conflicts} conflict(s)" if conflicts else "clean")
             steps.append(Step("merged", path, note, merged, conflicts))
-        elif path in FILES or path in docker_support:
-            steps.append(
-                Step("added", path, "", read(rendered, path))
-                if path not in ours
-                else Step("kept", path)
-            )
         elif path in ours:
             steps.append(Step("kept", path))
+        elif path in FILES or path in docker_support:
+            steps.append(Step("added", path, "", read(rendered, path)))
         else:
             steps.append(Step("not added", path))
     steps += adapted

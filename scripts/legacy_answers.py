@@ -36,10 +36,10 @@ COMPOSE_MARKERS = {
     " CLI Tool": "cli_tool",
     " (Library)": "library",
 }
-DOCKERFILE_CMDS = {
-    '"--help"]': "cli_tool",
-    'CMD ["python"]': "library",
-    "EXPOSE 8000": "web_service",
+DOCKERFILE_MARKERS = {
+    r'^CMD \[.*"--help"\]': "cli_tool",
+    r'^CMD \["python"\]': "library",
+    r"^EXPOSE 8000": "web_service",
 }
 
 
@@ -88,11 +88,9 @@ def project_type(project: Path, pyproject: dict) -> str | None:
     dockerfile = project / "Dockerfile"
     if dockerfile.is_file():
         text = dockerfile.read_text(encoding="utf-8", errors="replace")
-        for marker, kind in DOCKERFILE_CMDS.items():
-            if marker in text:
+        for marker, kind in DOCKERFILE_MARKERS.items():
+            if re.search(marker, text, flags=re.MULTILINE):
                 return kind
-        if "CMD [" in text:
-            return "cli_tool"
     if re.search(r"\b(starlette|fastapi|uvicorn|flask)\b", deps):
         return "web_service"
     return None

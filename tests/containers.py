@@ -39,3 +39,14 @@ def wait_for_health(docker: str, container: str, wanted: str, timeout: float) ->
 
 def published_port(docker: str, container: str, port: int = 8000) -> str:
     return run([docker, "port", container, f"{port}/tcp"]).stdout.strip().rsplit(":", 1)[1]
+
+
+def run_with_input(docker: str, image: str, *args: str, text: str) -> subprocess.CompletedProcess:
+    """`docker run --rm -i IMAGE ARGS` with text on its stdin."""
+    return subprocess.run(
+        [docker, "run", "--rm", "-i", image, *args],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -4,12 +4,10 @@ MCP client with the project's own tools."""
 
 from __future__ import annotations
 
-import subprocess
-
 import anyio
 import pytest
 from commands import docker_env, run, tool
-from containers import remove, start, wait_for_health
+from containers import remove, run_with_input, start, wait_for_health
 from edits import conflicted, resolve_taking_the_template
 from mcp import Client, StdioServerParameters
 from public_projects import adopt, make_user_edits, public_project
@@ -39,13 +37,7 @@ def test_migrated_project_builds_and_runs(clone, docker, tmp_path, project_type)
     if project_type == "mcp_server":
         assert stdio_tools(docker, f"{name}:latest") == {"example_tool", "hello_world"}
     elif project_type == "cli_tool":
-        result = subprocess.run(
-            [docker, "run", "--rm", "-i", f"{name}:latest", "stats"],
-            input="a b\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_with_input(docker, f"{name}:latest", "stats", text="a b\n")
         assert result.stdout.split() == ["1", "2", "4", "-"], result.stderr
     elif project_type == "library":
         printed = run([docker, "run", "--rm", f"{name}:latest"]).stdout

@@ -19,7 +19,7 @@ import anyio
 import pytest
 from benchmark_docker import context_kb, litter  # the benchmark's own measures
 from commands import copy_of, docker_env, run, tool
-from containers import published_port, remove, start, wait_for_health
+from containers import published_port, remove, run_with_input, start, wait_for_health
 from edits import coverage_verdict, raise_threshold_above_reach
 from mcp import Client, StdioServerParameters
 
@@ -234,13 +234,7 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
         run([docker, "stop", name])
         assert time.monotonic() - began < 3
     elif project_type == "cli_tool":
-        result = subprocess.run(
-            [docker, "run", "--rm", "-i", f"{name}:latest", "stats"],
-            input="a b\nc\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_with_input(docker, f"{name}:latest", "stats", text="a b\nc\n")
         assert result.returncode == 0 and result.stdout.split() == ["2", "3", "6", "-"]
     else:
         result = run([docker, "run", "--rm", f"{name}:latest"])

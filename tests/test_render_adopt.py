@@ -236,3 +236,26 @@ def test_an_unknown_project_type_must_be_given(clone, tmp_path):
     given = adopt(clone, root, "--defaults", "--data", "project_type=cli_tool")
     assert given.returncode == 0, given.stderr
     assert yaml.safe_load((root / ".copier-answers.yml").read_text())["project_type"] == "cli_tool"
+
+
+@pytest.mark.parametrize(
+    ("comment", "project_type"),
+    [
+        ("MCP Server", "mcp_server"),
+        ("Web Service", "web_service"),
+        ("CLI Tool", "cli_tool"),
+        ("(Library)", "library"),
+    ],
+)
+def test_the_type_shows_in_the_public_compose_comment(tmp_path, comment, project_type):
+    """The public release named the type above the service; the re-created base words
+    its comments differently, so this path is checked on its own."""
+    root = public_project(tmp_path / "legacy-x", "library")
+    (root / "Dockerfile").unlink()
+    compose = root / "docker-compose.yml"
+    text = compose.read_text()
+    assert "\n# the library\n" in text
+    compose.write_text(text.replace("# the library", f"# legacy-x {comment}"))
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"fastmcp>=0.3.0",', ""))
+    assert read_answers(root)["project_type"] == project_type
