@@ -42,7 +42,7 @@ CASES = {
 
 TYPE_FILES = {
     "mcp_server": {
-        "src": ["__main__.py", "config.py", "server.py"],
+        "src": ["__main__.py", "config.py", "main.py", "server.py"],
         "tests": ["conftest.py", "test_config.py", "test_server.py", "test_transports.py"],
     },
     "library": {"src": ["core.py"], "tests": ["test_core.py"]},
