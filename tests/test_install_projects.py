@@ -8,13 +8,71 @@ threshold that `just coverage` and the CI workflow enforce.
 
 from __future__ import annotations
 
+import json
+import re
+import tomllib
 from pathlib import Path
 
+import anyio
 import pytest
 import yaml
 from commands import copy_of, project_env, run, tool
 from edits import coverage_verdict, raise_threshold_above_reach
+from mcp import Client, StdioServerParameters
 from questions import QUESTIONS, choices
+from template_repo import git
+
+
+def readme_client_configs(root: Path) -> list[dict]:
+    """The stdio entries of the README's MCP client configurations, with this
+    project's absolute path where the README says to put it."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Connecting an MCP client", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```json\n(.+?)\n```", section, flags=re.S)
+    assert len(blocks) == 2, "Claude Desktop/Cursor and VS Code"
+    entries = []
+    for block in blocks:
+        slug = tomllib.loads((root / "pyproject.toml").read_text())["project"]["name"]
+        config = json.loads(block.replace(f"/absolute/path/to/{slug}", str(root)))
+        servers = config.get("mcpServers") or config["servers"]
+        entries += list(servers.values())
+    return entries
+
+
+def stdio_tool_names(entry: dict) -> set[str]:
+    """Start the configured command the way a desktop client does, and list its tools."""
+    params = StdioServerParameters(command=entry["command"], args=entry.get("args", []))
+
+    async def session():
+        async with Client(params) as client:
+            return {tool.name for tool in (await client.list_tools()).tools}
+
+    return anyio.run(session)
+
+
+def readme_commands(root: Path, heading: str) -> list[str]:
+    """The lines of the first bash block under a README heading, as a user copies them."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split(heading, 1)[1]
+    block = re.search(r"```bash\n(.+?)\n```", section, flags=re.S)[1]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_without_a_justfile_the_readme_commands_install_into_the_project(render, tmp_path):
+    """Followed literally, even with another virtualenv active: the project's own
+    .venv gets the tools, and no lock file appears (the commands run no `uv run`)."""
+    root = copy_of(render(include_justfile=False), tmp_path)
+    env = project_env(QUESTIONS["python_version"]["default"])
+    other = tmp_path / "someone-elses-venv"
+    run([tool("uv"), "venv", str(other)], env=env)
+    env["VIRTUAL_ENV"] = str(other)
+    commands = readme_commands(root, "## Quick start")
+    assert commands[-1] == ".venv/bin/python -m pytest"
+    for command in commands:
+        run(["bash", "-c", command], cwd=root, env=env, timeout=600)
+    assert (root / ".venv" / "bin" / "pytest").exists()
+    assert not (other / "bin" / "pytest").exists(), "installed into the active virtualenv"
+    assert not (root / "uv.lock").exists()
 
 
 def ci_test_command(root: Path) -> str:
@@ -29,7 +87,12 @@ def test_project_installs_and_passes_its_own_gates(render, tmp_path, project_typ
     root = copy_of(render(project_type=project_type), tmp_path)
     env = project_env(QUESTIONS["python_version"]["default"])
     just = tool("just")
+    git("init", "-q", cwd=root)
     run([just, "install"], cwd=root, env=env)
+    assert (root / ".git" / "hooks" / "pre-commit").is_file(), "just install set no git hook"
+    if project_type == "mcp_server":
+        for config in readme_client_configs(root):
+            assert stdio_tool_names(config) == {"add", "greet"}
     tests = run([just, "coverage"], cwd=root, env=env, timeout=600)
     assert " passed" in tests.stdout
     assert coverage_verdict(tests.stdout) == "85% reached"

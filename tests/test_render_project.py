@@ -13,10 +13,11 @@ import tomllib
 from pathlib import Path
 
 import copier
+import jinja2
 import pytest
 import yaml
 from commands import TEMPLATE_ROOT, copy_of, run, tool
-from questions import QUESTIONS, check_answer_keys, choices, effective
+from questions import CONFIG, QUESTIONS, check_answer_keys, choices, effective
 
 CASES = {
     "defaults": {},
@@ -203,6 +204,31 @@ def test_python_version_agrees_everywhere(case):
         if (root / dockerfile).exists():
             text = (root / dockerfile).read_text(encoding="utf-8")
             assert f"ARG PYTHON_VERSION={version}" in text
+
+
+def test_readme_prerequisites_name_what_the_commands_need(case):
+    name, root = case
+    answers = answers_for(name)
+    section = (root / "README.md").read_text(encoding="utf-8").split("## Prerequisites", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    assert f"Python {answers['python_version']} or newer" in section
+    assert "`pipx install uv`" in section
+    assert ("`uv tool install rust-just`" in section) == answers["include_justfile"]
+    assert ("Docker 23 or newer" in section) == answers["include_docker"]
+    assert ("Compose v2" in section) == answers["docker_production"]
+
+
+def test_post_copy_message_names_only_what_the_project_has(case):
+    name, _ = case
+    answers = answers_for(name)
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    message = environment.from_string(CONFIG["_message_after_copy"]).render(
+        **answers, _copier_conf={"dst_path": "my-project"}
+    )
+    assert ("just test" in message) == (answers["include_justfile"] and answers["include_tests"])
+    assert "uv run" not in message, "uv run would make a lock file the project does not keep"
+    if not answers["include_justfile"]:
+        assert 'uv pip install --python .venv/bin/python -e ".[dev]"' in message
 
 
 def test_documented_just_commands_exist_as_recipes(case):

@@ -47,3 +47,10 @@ def test_readme_tier_table_names_every_test_file():
 def test_the_repository_justfile_parses():
     recipes = run([tool("just"), "--summary"], cwd=TEMPLATE_ROOT).stdout.split()
     assert {"install", "test", "test-fast", "benchmark", "docker-setup", "render"} <= set(recipes)
+
+
+def test_the_update_example_works_for_a_project_without_docker():
+    section = README.split("## Keep a project up to date", 1)[1]
+    block = re.search(r"```bash\n(.+?)\n```", section, flags=re.DOTALL)[1]
+    assert "copier update" in block
+    assert "docker" not in block, "not every project has the Docker recipes"
