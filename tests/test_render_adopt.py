@@ -62,7 +62,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(clone, tmp_path):
     )
     assert re.search(r"(?m)^  add +docs/docker\.md$", result.stdout)
     assert "conflicts expected in: " in result.stdout
-    assert "AGENTS.md" in re.search(r"(?m)^  left .*$", result.stdout)[0]
+    assert "scripts/setup.sh" in re.search(r"(?m)^  left .*$", result.stdout)[0]
     assert git("status", "--porcelain", cwd=root) == ""
     assert not (root / ".copier-answers.yml").exists()
 
@@ -100,11 +100,13 @@ def test_every_user_edit_is_kept_or_shown_as_a_conflict(migrated):
 
 def test_files_the_template_does_not_make_are_left_alone(migrated):
     root, output, before = migrated
-    left = ["AGENTS.md", "scripts/setup.sh", ".chora/memory/README.md", "dev-docs/README.md"]
-    for path in left:
+    left = ["scripts/setup.sh", ".chora/memory/README.md", "dev-docs/README.md"]
+    for path in left + ["AGENTS.md"]:
         assert (root / path).read_bytes() == before[path]
     listed = re.search(r"(?m)^  left \(.*?\): (.*)$", output)[1]
-    assert "AGENTS.md" in listed and "scripts/setup.sh" in listed
+    assert all(path in listed for path in left)
+    kept = re.search(r"(?m)^  kept \(.*?\): (.*)$", output)[1]
+    assert "AGENTS.md" in kept, "both make an AGENTS.md: the project's stays"
     assert (root / "README.md").read_bytes() == before["README.md"], "README is the user's"
 
 

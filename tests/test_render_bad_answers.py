@@ -20,6 +20,7 @@ BAD_ANSWERS = [
     ("author_email", "not-an-email", "not a valid email"),
     ("author_email", "a@b", "not a valid email"),
     ("author_email", "two words@example.com", "not a valid email"),
+    ("security_email", "security", "security_email 'security' is not a valid email"),
     ("project_version", "1.0", "X.Y.Z"),
     ("project_version", "v1.0.0", "X.Y.Z"),
     ("test_coverage_threshold", 101, "between 0 and 100"),

@@ -17,6 +17,7 @@ EXPECTED = [
     ("project_version", False),
     ("author_name", False),
     ("author_email", False),
+    ("security_email", False),
     ("github_username", False),
     ("python_version", False),
     ("project_type", False),
