@@ -34,6 +34,21 @@ benchmark *ARGS:
 benchmark-startup *ARGS:
     .venv/bin/python scripts/benchmark_startup.py {{ ARGS }}
 
+# Tag release VERSION (X.Y.Z) for copier: pyproject.toml and CHANGELOG.md must name it, nothing uncommitted
+release VERSION:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    version="{{ VERSION }}"
+    fail() { echo "release: $*" >&2; exit 2; }
+    [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "VERSION must be X.Y.Z (got '$version')"
+    [ -z "$(git status --porcelain)" ] || fail "the work tree has uncommitted changes: commit them first"
+    declared=$(sed -n 's/^version = "\(.*\)"$/\1/p' pyproject.toml | head -n 1)
+    [ "$declared" = "$version" ] || fail "pyproject.toml says $declared, not $version"
+    grep -q "^## \[$version\]" CHANGELOG.md || fail "CHANGELOG.md has no '## [$version]' section"
+    if git rev-parse -q --verify "refs/tags/v$version" >/dev/null; then fail "tag v$version exists already"; fi
+    git tag -a "v$version" -m "chora-base $version"
+    echo "Tagged v$version; publish it with: git push origin v$version"
+
 # Lint the repository's own Python
 lint:
     .venv/bin/ruff check tests scripts

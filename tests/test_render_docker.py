@@ -284,3 +284,20 @@ def test_compose_file_follows_env_overrides(render, tmp_path):
     server = compose_config(root)["services"][IMAGE]
     assert server["environment"]["MCP_TRANSPORT"] == "sse"
     assert server["ports"][0]["target"] == 9001
+
+
+def test_ci_only_docs_cover_what_the_readme_points_to(render):
+    """A test-image-only project: its README points to the test image, coverage
+    and the CI job, and docs/docker.md has each; neither promises compose."""
+    root = render(include_docker=True, docker_strategy="ci-only")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    docs = (root / "docs" / "docker.md").read_text(encoding="utf-8")
+    pointer = readme.split("See [docs/docker.md](docs/docker.md) for ", 1)[1].split("\n\n")[0]
+    assert "compose" not in pointer and "volumes" not in pointer
+    for promised, heading in (
+        ("test image", "just docker-test"),
+        ("coverage", "coverage.xml"),
+        ("CI job", "## In CI"),
+    ):
+        assert promised in pointer and heading in docs
+    assert "## Troubleshooting" in docs and "compose" not in docs.lower()
