@@ -18,6 +18,7 @@ import pytest
 import yaml
 from commands import copy_of, project_env, run, tool
 from edits import coverage_verdict, raise_threshold_above_reach
+from markdown import bash_block_after
 from mcp import Client, StdioServerParameters
 from questions import QUESTIONS, choices
 from template_repo import git
@@ -52,9 +53,7 @@ def stdio_tool_names(entry: dict) -> set[str]:
 
 def readme_commands(root: Path, heading: str) -> list[str]:
     """The lines of the first bash block under a README heading, as a user copies them."""
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    section = readme.split(heading, 1)[1]
-    block = re.search(r"```bash\n(.+?)\n```", section, flags=re.S)[1]
+    block = bash_block_after((root / "README.md").read_text(encoding="utf-8"), heading)
     return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
 
 

@@ -5,18 +5,16 @@ repository, with uv installing copier from the package index into a tool
 folder of the test's own (the block's first line), then rendering a project.
 """
 
-import re
-
 import yaml
 from commands import TEMPLATE_ROOT, run, tool_env
+from markdown import bash_block_after
 from template_repo import plain_clone
 
 README = (TEMPLATE_ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_start_a_project_runs_as_written(tmp_path):
-    section = README.split("## Start a project", 1)[1]
-    block = re.search(r"```bash\n(.+?)\n```", section, flags=re.DOTALL)[1]
+    block = bash_block_after(README, "## Start a project")
     assert block.splitlines()[0].startswith("uv tool install"), "copier comes from uv"
     clone = plain_clone(tmp_path / "chora-base")
     tools = tmp_path / "uv-tools"

@@ -5,14 +5,14 @@ import sys
 
 from commands import TEMPLATE_ROOT, run, tool
 from conftest import TIER_MARKERS
+from markdown import bash_block_after
 
 README = (TEMPLATE_ROOT / "README.md").read_text(encoding="utf-8")
 CHANGELOG = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
 
 
 def readme_test_command() -> str:
-    section = README.split("## Run this repository's tests", 1)[1]
-    return re.search(r"```bash\n(.+?)\n```", section, flags=re.DOTALL)[1].strip()
+    return bash_block_after(README, "## Run this repository's tests").strip()
 
 
 def test_ci_runs_exactly_the_readme_test_command():
@@ -50,7 +50,6 @@ def test_the_repository_justfile_parses():
 
 
 def test_the_update_example_works_for_a_project_without_docker():
-    section = README.split("## Keep a project up to date", 1)[1]
-    block = re.search(r"```bash\n(.+?)\n```", section, flags=re.DOTALL)[1]
+    block = bash_block_after(README, "## Keep a project up to date")
     assert "copier update" in block
     assert "docker" not in block, "not every project has the Docker recipes"
