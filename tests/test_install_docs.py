@@ -22,7 +22,7 @@ from template_repo import commit, git
 
 SKIP_REASONS = {
     "starts the server": "a server that runs until stopped; the client tests start it",
-    "needs Docker": "the Docker tier runs the image and compose commands",
+    "needs Docker and a registry": "base images come from a registry; the Docker tier runs these",
     "needs a newer template release": "copier update has nothing to bring to a fresh render",
 }
 DOCS = ("README.md", "AGENTS.md", "CONTRIBUTING.md")
@@ -30,7 +30,10 @@ BLOCK = re.compile(
     r"(?:<!-- docs-test: skip, (?P<reason>[^>]+?) -->\n)?```(?P<lang>\w+)\n(?P<body>.*?)\n```", re.S
 )
 FILE_SKIP = re.compile(r"<!-- docs-test: skip file, (?P<reason>[^>]+?) -->")
-CASES = [{"project_type": kind} for kind in choices("project_type")] + [{"include_justfile": False}]
+CASES = [{"project_type": kind} for kind in choices("project_type")] + [
+    {"include_justfile": False},
+    {"include_docker": True},
+]
 
 
 def doc_files(root: Path) -> list[Path]:
