@@ -7,7 +7,8 @@ marker that `-m` selects on, so the two cannot disagree:
     test_install_*.py  slow     install generated projects and run their own gates
     test_engine_*.py   docker   build and run images on a real Docker engine
 
-Helpers live in commands.py (running tools) and questions.py (copier.yml).
+The prefixes are in tiers.py; helpers live in commands.py (running tools)
+and questions.py (copier.yml).
 """
 
 from __future__ import annotations
@@ -20,17 +21,7 @@ import pytest
 from commands import IN_CI, docker_binary
 from questions import check_answer_keys
 from template_repo import build_template_repo, plain_clone
-
-TIER_MARKERS = {"test_render_": None, "test_install_": "slow", "test_engine_": "docker"}
-
-
-def tier_marker(file_name: str) -> str | None:
-    for prefix, marker in TIER_MARKERS.items():
-        if file_name.startswith(prefix):
-            return marker
-    raise pytest.UsageError(
-        f"{file_name}: name test files by tier: {', '.join(p + '*.py' for p in TIER_MARKERS)}"
-    )
+from tiers import tier_marker
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker

@@ -4,8 +4,8 @@ import re
 import sys
 
 from commands import TEMPLATE_ROOT, run, tool
-from conftest import TIER_MARKERS
 from markdown import bash_block_after
+from tiers import TIER_MARKERS
 
 README = (TEMPLATE_ROOT / "README.md").read_text(encoding="utf-8")
 CHANGELOG = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
