@@ -24,8 +24,9 @@ template for them, and brings the Docker layer over file by file:
     python scripts/adopt.py ../my-project              # asks what it cannot read
     python scripts/adopt.py ../my-project --defaults --data github_username=acme
 
-The project must be a git work tree with nothing uncommitted, so that
-`git diff` shows exactly what the migration did.
+The project must be a git work tree with nothing uncommitted (a dry run
+allows uncommitted changes), so that `git diff` shows exactly what the
+migration did; what its .gitignore leaves out is not migrated.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from pathlib import Path
 
 import copier
 import yaml
-from legacy_answers import AdoptError, read_answers
+from legacy_answers import AdoptError, git, read_answers
 from legacy_base import FILES, merge_base, public_answers
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,15 +76,11 @@ def parse_data(pairs: list[str]) -> dict:
     return data
 
 
-def git(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
-
-
-def check_work_tree(project: Path) -> None:
+def check_work_tree(project: Path, clean: bool) -> None:
     status = git(project, "status", "--porcelain")
     if status.returncode != 0:
         raise AdoptError(f"{project} is not a git work tree: run git init and commit it first")
-    if status.stdout.strip():
+    if clean and status.stdout.strip():
         raise AdoptError(f"{project} has uncommitted changes: commit or stash them first")
 
 
@@ -119,13 +116,15 @@ def merge3(yours: str, base: str, theirs: str) -> tuple[str, int]:
     return result.stdout, result.returncode
 
 
-def files_under(root: Path) -> set[str]:
-    skip = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
-    return {
-        p.relative_to(root).as_posix()
-        for p in root.rglob("*")
-        if p.is_file() and not skip & set(p.relative_to(root).parts)
-    }
+def project_files(project: Path) -> set[str]:
+    """The project's files as git sees them: what its .gitignore leaves out
+    (virtualenvs, caches, runtime data) is not the project's to migrate."""
+    listed = git(project, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    return {path for path in listed.stdout.split("\0") if path and (project / path).is_file()}
+
+
+def rendered_files(rendered: Path) -> set[str]:
+    return {p.relative_to(rendered).as_posix() for p in rendered.rglob("*") if p.is_file()}
 
 
 def read(root: Path, path: str) -> str:
@@ -205,12 +204,12 @@ def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
         ".github/workflows/docker.yml",
         f"src/{package}/healthcheck.py",
     }
-    ours, theirs = files_under(project), files_under(rendered) - {ANSWERS_FILE}
+    ours, theirs = project_files(project), rendered_files(rendered) - {ANSWERS_FILE}
     context = public_answers(project, answers)
     pinned = f"pinned to {answers['_commit']} of {answers['_src_path']}"
     steps = [Step("added", ANSWERS_FILE, pinned, read(rendered, ANSWERS_FILE))]
     adapted = []
-    if answers.get("include_docker") and answers.get("docker_strategy") == "production":
+    if "Dockerfile" in theirs:  # this release's production image (docker_production)
         adapted = version_steps(project, answers["project_name"], package)
         adapted += console_script_steps(project, rendered, answers)
     handled = {step.path for step in adapted}
@@ -314,8 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         if (project / ANSWERS_FILE).exists():
             raise AdoptError(f"{project / ANSWERS_FILE} exists already: run copier update")
         answers = {**read_answers(project), **parse_data(args.data)}
-        if not args.dry_run:
-            check_work_tree(project)
+        check_work_tree(project, clean=not args.dry_run)
         answers.setdefault("copyright_year", str(date.today().year))
         ask = not args.defaults and sys.stdin.isatty()
         if not ask and not args.defaults:

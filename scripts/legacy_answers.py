@@ -47,6 +47,11 @@ class AdoptError(Exception):
     """The project cannot be read, or the migration cannot go on; the message says why."""
 
 
+def git(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """A git command in the project; the caller reads its return code."""
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
+
+
 def read_pyproject(project: Path) -> dict:
     path = project / "pyproject.toml"
     if not path.is_file():
@@ -115,9 +120,7 @@ def license_facts(project: Path, pyproject: dict) -> dict:
 
 
 def github_username(project: Path, slug: str | None) -> str | None:
-    remote = subprocess.run(
-        ["git", "remote", "get-url", "origin"], cwd=project, capture_output=True, text=True
-    )
+    remote = git(project, "remote", "get-url", "origin")
     found = re.search(r"github\.com[:/]([A-Za-z0-9-]+)/", remote.stdout)
     if found:
         return found[1]

@@ -12,11 +12,11 @@ difference may be the user's own, and only a base without it keeps it.
 from __future__ import annotations
 
 import re
-import subprocess
 import tomllib
 from pathlib import Path
 
 import jinja2
+from legacy_answers import git
 
 TEMPLATES = Path(__file__).resolve().parent / "public-chora-base"
 FILES = ("Dockerfile", "Dockerfile.test", ".dockerignore", "docker-compose.yml", "justfile")
@@ -69,17 +69,10 @@ def instructions(text: str) -> list[str]:
 
 def first_committed(project: Path, name: str) -> str | None:
     """The file as the project's first commit holds it, if it does."""
-    roots = subprocess.run(
-        ["git", "rev-list", "--max-parents=0", "HEAD"], cwd=project, capture_output=True, text=True
-    )
+    roots = git(project, "rev-list", "--max-parents=0", "HEAD")
     if roots.returncode != 0 or not roots.stdout.split():
         return None
-    shown = subprocess.run(
-        ["git", "show", f"{roots.stdout.split()[-1]}:{name}"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-    )
+    shown = git(project, "show", f"{roots.stdout.split()[-1]}:{name}")
     return shown.stdout if shown.returncode == 0 else None
 
 

@@ -54,6 +54,12 @@ def test_answers_are_read_from_a_public_project(tmp_path, project_type):
 def test_dry_run_prints_the_plan_and_writes_nothing(clone, tmp_path):
     root = public_project(tmp_path / "legacy-mcp", "mcp_server")
     make_user_edits(root)
+    # Runtime data the v1.9.0 compose file bind-mounts, which the project ignores.
+    with (root / ".gitignore").open("a") as gitignore:
+        gitignore.write("n8n_data/\n")
+    commit(root, "ignore n8n data")
+    (root / "n8n_data").mkdir()
+    (root / "n8n_data" / "database.sqlite").write_text("runtime data\n")
     result = adopt(clone, root, "--defaults", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("adopt: legacy-mcp (mcp_server) -- dry run, nothing written")
@@ -63,6 +69,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(clone, tmp_path):
     assert re.search(r"(?m)^  add +docs/docker\.md$", result.stdout)
     assert "conflicts expected in: " in result.stdout
     assert "scripts/setup.sh" in re.search(r"(?m)^  left .*$", result.stdout)[0]
+    assert "n8n_data" not in result.stdout, "an ignored file was planned for"
     assert git("status", "--porcelain", cwd=root) == ""
     assert not (root / ".copier-answers.yml").exists()
 
