@@ -16,7 +16,8 @@ template for them, and brings the Docker layer over file by file:
             template's current release, so later `copier update` runs are
             ordinary.
   adapted   what the new image needs from the project: a __version__ in the
-            package, a console script whose module exists.
+            package, a console script whose module exists; and the dev extra
+            moved to the `dev` dependency group, which `uv sync` installs.
   kept      your other files, untouched (README, pyproject, sources, ...).
   left      files the public release made that this template does not.
 
@@ -195,6 +196,43 @@ def console_script_steps(project: Path, rendered: Path, answers: dict) -> list[S
     return steps
 
 
+DEV_EXTRA = re.compile(r"(?ms)^dev\s*=\s*\[.*?^\]\s*?\n")
+EMPTY_EXTRAS = re.compile(r"(?m)^\[project\.optional-dependencies\]\s*\n(?=\s*(\[|\Z))")
+
+
+def dev_group_steps(project: Path, adapted: list[Step]) -> list[Step]:
+    """`uv sync` (just install, the test image) installs the `dev` dependency
+    group, not the `dev` extra that the public release wrote: move it."""
+    previous = next((s for s in adapted if s.path == "pyproject.toml"), None)
+    text = previous.content if previous else read(project, "pyproject.toml")
+    parsed = tomllib.loads(text)
+    extra = parsed.get("project", {}).get("optional-dependencies", {}).get("dev")
+    if extra is None or "dev" in parsed.get("dependency-groups", {}):
+        return adapted
+    table = re.search(r"(?m)^\[project\.optional-dependencies\]\s*$", text)
+    block = DEV_EXTRA.search(text, table.end()) if table else None
+    if block is None:
+        raise AdoptError("pyproject.toml: cannot find the dev extra to move to a dependency group")
+    text = text[: block.start()] + text[block.end() :]
+    text = EMPTY_EXTRAS.sub("", text)
+    listed = "".join(f"    {dep!r},\n".replace("'", '"') for dep in extra)
+    text = (
+        text.rstrip("\n")
+        + "\n\n# Development tools: `uv sync` installs this group (it was the dev extra).\n"
+        + f"[dependency-groups]\ndev = [\n{listed}]\n"
+    )
+    moved = tomllib.loads(text)
+    if moved["dependency-groups"]["dev"] != extra or "dev" in moved["project"].get(
+        "optional-dependencies", {}
+    ):
+        raise AdoptError("pyproject.toml: moving the dev extra to a dependency group failed")
+    note = "dev extra moved to the dev dependency group"
+    if previous:
+        previous.content, previous.note = text, f"{previous.note}; {note}"
+        return adapted
+    return [*adapted, Step("adapted", "pyproject.toml", note, text)]
+
+
 def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
     package = answers["package_name"]
     docker_support = {
@@ -212,6 +250,7 @@ def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
     if "Dockerfile" in theirs:  # this release's production image (docker_production)
         adapted = version_steps(project, answers["project_name"], package)
         adapted += console_script_steps(project, rendered, answers)
+    adapted = dev_group_steps(project, adapted)
     handled = {step.path for step in adapted}
     for path in sorted(theirs - handled):
         if path in FILES and path in ours:

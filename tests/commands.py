@@ -85,6 +85,16 @@ def docker_binary() -> str:
     return os.environ.get("DOCKER") or shutil.which("docker") or "docker"
 
 
+def installed_python_dirs() -> list[str]:
+    """Folders of every pyenv-installed Python (whose shims answer only for the
+    selected version), so uv finds the one a project's requires-python asks for."""
+    return [str(p.parent) for p in sorted(Path.home().glob(".pyenv/versions/*/bin/python3"))]
+
+
 def docker_env(docker: str, **extra: str) -> dict[str, str]:
-    """Environment for `just` recipes and compose that use this client with BuildKit."""
-    return tool_env(DOCKER=docker, DOCKER_BUILDKIT="1", **extra)
+    """Environment for `just` recipes and compose that use this client with BuildKit;
+    `just lock`, which the build recipes run first, finds its Python offline."""
+    env = tool_env(DOCKER=docker, DOCKER_BUILDKIT="1", UV_PYTHON_DOWNLOADS="never", **extra)
+    tools, *rest = env["PATH"].split(os.pathsep)
+    env["PATH"] = os.pathsep.join([tools, *installed_python_dirs(), *rest])
+    return env

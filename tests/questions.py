@@ -38,6 +38,8 @@ def _cast(kind: str, text: str):
         return yaml.safe_load(text) is True
     if kind == "int":
         return int(text)
+    if kind == "yaml":
+        return yaml.safe_load(text)
     return text.strip()
 
 

@@ -1,9 +1,10 @@
-"""A template git repository with two tagged releases, and projects made from
-it, for the update tests.
+"""A template git repository with three tagged releases, and projects made
+from it, for the update tests.
 
     UPDATE_BASELINE  this template with tests/fixtures/pre-docker-template/
                      laid over it (the Docker files as they were before the
                      Docker layer); it never shipped
+    PREVIOUS         the last release, read from this repository's history
     CURRENT          this template as it is in the work tree
 
 Copier picks releases by PEP 440 tags, so both are real git tags.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import copier
 from commands import TEMPLATE_ROOT, run, tool, tool_env
-from releases import CURRENT, UPDATE_BASELINE, tag
+from releases import CURRENT, PREVIOUS, PREVIOUS_COMMIT, UPDATE_BASELINE, tag
 
 PRE_DOCKER_TEMPLATE = Path(__file__).resolve().parent / "fixtures" / "pre-docker-template"
 TEMPLATE_PARTS = ("copier.yml", "template", "licenses")
@@ -43,15 +44,41 @@ def git(*args: str, cwd: Path) -> str:
 
 
 def _lay_out_current(dest: Path) -> None:
+    _clear(dest)
     for part in TEMPLATE_PARTS:
-        target = dest / part
-        if target.is_dir():
-            shutil.rmtree(target)
-        source = TEMPLATE_ROOT / part
+        source, target = TEMPLATE_ROOT / part, dest / part
         if source.is_dir():
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target)
+
+
+def _clear(dest: Path) -> None:
+    for part in TEMPLATE_PARTS:
+        target = dest / part
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+
+
+def _lay_out_previous(dest: Path) -> None:
+    """The template parts as PREVIOUS_COMMIT holds them."""
+    present = subprocess.run(
+        ["git", "cat-file", "-e", f"{PREVIOUS_COMMIT}^{{commit}}"], cwd=TEMPLATE_ROOT
+    )
+    assert present.returncode == 0, (
+        f"release {PREVIOUS} (commit {PREVIOUS_COMMIT}) is not in this clone's history: "
+        "clone with full history (git fetch --unshallow)"
+    )
+    _clear(dest)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", PREVIOUS_COMMIT, *TEMPLATE_PARTS],
+        cwd=TEMPLATE_ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
 
 
 def build_template_repo(dest: Path) -> Path:
@@ -69,6 +96,11 @@ def build_template_repo(dest: Path) -> Path:
     git("add", "-A", cwd=dest)
     git("commit", "-qm", f"chora-base {UPDATE_BASELINE}", cwd=dest)
     git("tag", tag(UPDATE_BASELINE), cwd=dest)
+
+    _lay_out_previous(dest)
+    git("add", "-A", cwd=dest)
+    git("commit", "-qm", f"chora-base {PREVIOUS}", cwd=dest)
+    git("tag", tag(PREVIOUS), cwd=dest)
 
     _lay_out_current(dest)
     git("add", "-A", cwd=dest)

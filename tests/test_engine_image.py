@@ -220,7 +220,7 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
     root = copy_of(
         render(project_name=name, project_type=project_type, include_docker=True), tmp_path
     )
-    build(docker, root, f"{name}:latest")
+    run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
     package = name.replace("-", "_")
     run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
     if project_type == "web_service":

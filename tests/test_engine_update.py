@@ -1,23 +1,28 @@
-"""Docker tier: a project updated from the previous release builds a healthy image."""
+"""Docker tier: a project updated from an older release builds a healthy image,
+from the lock that `just docker-build` writes."""
 
 from __future__ import annotations
 
+import pytest
 from commands import docker_env, run, tool
 from containers import remove, start, wait_for_health
 from edits import make_user_edits
-from releases import CURRENT, UPDATE_BASELINE, tag
+from releases import CURRENT, PREVIOUS, UPDATE_BASELINE, tag
 from template_repo import copier_update, project_from
 
 NAME = "upgraded-image"
 
 
-def test_image_from_an_updated_project_is_healthy(template_repo, docker, tmp_path):
+@pytest.mark.parametrize("release", [UPDATE_BASELINE, PREVIOUS])
+def test_image_from_an_updated_project_is_healthy(template_repo, docker, tmp_path, release):
     root = project_from(
-        template_repo, tmp_path / NAME, tag(UPDATE_BASELINE), project_name=NAME, include_docker=True
+        template_repo, tmp_path / NAME, tag(release), project_name=NAME, include_docker=True
     )
     make_user_edits(root, NAME.replace("-", "_"))
     copier_update(root, "--vcs-ref", tag(CURRENT))
+    assert not (root / "uv.lock").exists()
     run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
+    assert (root / "uv.lock").is_file(), "just docker-build wrote no lock"
     run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
     name = f"{NAME}-updated"
     try:

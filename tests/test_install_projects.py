@@ -9,6 +9,7 @@ threshold that `just coverage` and the CI workflow enforce.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import anyio
 import pytest
 import yaml
-from commands import copy_of, project_env, run, tool
+from commands import copy_of, project_env, python_dir, run, tool
 from edits import coverage_verdict, raise_threshold_above_reach
 from markdown import bash_block_after
 from mcp import Client, StdioServerParameters
@@ -59,7 +60,7 @@ def readme_commands(root: Path, heading: str) -> list[str]:
 
 def test_without_a_justfile_the_readme_commands_install_into_the_project(render, tmp_path):
     """Followed literally, even with another virtualenv active: the project's own
-    .venv gets the tools, and no lock file appears (the commands run no `uv run`)."""
+    .venv gets the tools, and uv.lock appears for the user to commit."""
     root = copy_of(render(include_justfile=False), tmp_path)
     env = project_env(QUESTIONS["python_version"]["default"])
     other = tmp_path / "someone-elses-venv"
@@ -71,14 +72,7 @@ def test_without_a_justfile_the_readme_commands_install_into_the_project(render,
         run(["bash", "-c", command], cwd=root, env=env, timeout=600)
     assert (root / ".venv" / "bin" / "pytest").exists()
     assert not (other / "bin" / "pytest").exists(), "installed into the active virtualenv"
-    assert not (root / "uv.lock").exists()
-
-
-def ci_test_command(root: Path) -> str:
-    """The `run:` of the CI workflow's Test step, as GitHub would run it."""
-    workflow = yaml.safe_load((root / ".github" / "workflows" / "ci.yml").read_text())
-    steps = workflow["jobs"]["check"]["steps"]
-    return next(step["run"] for step in steps if step.get("name") == "Test")
+    assert (root / "uv.lock").is_file(), "the README says to commit uv.lock; nothing wrote it"
 
 
 @pytest.mark.parametrize("project_type", choices("project_type"))
@@ -104,6 +98,48 @@ def test_project_installs_and_passes_its_own_gates(render, tmp_path, project_typ
     assert refused.returncode != 0
     assert coverage_verdict(refused.stdout) == "100% not reached"
     env["PATH"] = f"{root / '.venv' / 'bin'}:{env['PATH']}"
-    in_ci = run(["bash", "-c", ci_test_command(root)], cwd=root, env=env, check=False)
+    in_ci = run(["bash", "-c", ci_steps(root)["Test"]], cwd=root, env=env, check=False)
     assert in_ci.returncode != 0, "CI does not read the threshold from pyproject.toml"
     assert coverage_verdict(in_ci.stdout) == "100% not reached"
+
+
+def ci_steps(root: Path) -> dict[str, str]:
+    """The `run:` of each named step of the CI workflow's job."""
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "ci.yml").read_text())
+    return {
+        step["name"]: step["run"] for step in workflow["jobs"]["check"]["steps"] if "run" in step
+    }
+
+
+def test_ci_installs_from_the_lock_and_passes_on_every_python_of_its_matrix(render, tmp_path):
+    """A project on the oldest Python the template offers, through CI's own steps
+    on each Python of its matrix (setup-uv's python-version sets UV_PYTHON); a lock
+    that no longer matches pyproject.toml stops the install with uv's message."""
+    oldest = choices("python_version")[0]
+    root = copy_of(render(python_version=oldest), tmp_path)
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "ci.yml").read_text())
+    matrix = workflow["jobs"]["check"]["strategy"]["matrix"]["python"]
+    assert matrix == choices("python_version")
+    env = project_env(oldest)
+    env["PATH"] = os.pathsep.join([*(str(python_dir(v)) for v in matrix), env["PATH"]])
+    run([tool("uv"), "lock"], cwd=root, env=env, timeout=300)
+    steps = ci_steps(root)
+    install, test = steps["Install exactly what uv.lock pins"], steps["Test"]
+    for version in matrix:
+        step_env = {**env, "UV_PYTHON": version}
+        run(["bash", "-c", install], cwd=root, env=step_env, timeout=600)
+        ran = run(
+            ["bash", "-c", "\n".join([".venv/bin/python --version", test])],
+            cwd=root,
+            env=step_env,
+            timeout=600,
+        )
+        assert ran.stdout.startswith(f"Python {version}."), ran.stdout
+        assert coverage_verdict(ran.stdout) == "85% reached"
+
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('"mcp>=2.3,<3",', '"mcp>=2.3,<3",\n    "packaging>=24",'))
+    stale = run(["bash", "-c", install], cwd=root, env=env, check=False)
+    assert stale.returncode != 0
+    assert "needs to be updated, but `--locked` was provided" in stale.stderr, stale.stderr

@@ -5,6 +5,7 @@ else), with the copier CLI for the update that follows."""
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -125,8 +126,16 @@ def test_what_the_image_needs_is_added_or_adapted(migrated):
     assert "__version__" in (root / f"src/{package}/__init__.py").read_text()
     answers = read_answers(root)
     pyproject = (root / "pyproject.toml").read_text()
+    # `uv sync` installs dependency groups, not extras: the dev extra moves.
+    ours, theirs = tomllib.loads(pyproject), tomllib.loads(before["pyproject.toml"].decode())
+    extras = theirs["project"].pop("optional-dependencies")
+    assert ours["dependency-groups"] == {"dev": extras.pop("dev")}
+    if extras:
+        theirs["project"]["optional-dependencies"] = extras
+    assert re.search(r"(?m)^  adapted  pyproject\.toml  \(.*dev extra moved to the dev", output)
+    del ours["dependency-groups"]
     if answers["project_type"] == "mcp_server":
-        assert pyproject.encode() == before["pyproject.toml"], "its console script works"
+        assert ours == theirs, "its console script works"
         assert (root / f"src/{package}/healthcheck.py").is_file()
     elif answers["project_type"] in ("cli_tool", "web_service"):
         module = "cli" if answers["project_type"] == "cli_tool" else "app"
@@ -136,7 +145,7 @@ def test_what_the_image_needs_is_added_or_adapted(migrated):
         )
         assert (root / f"src/{package}/{module}.py").is_file()
     else:
-        assert pyproject.encode() == before["pyproject.toml"], "a library runs no script"
+        assert ours == theirs, "a library runs no script"
 
 
 def test_resolved_files_pass_their_tools(migrated, tmp_path):

@@ -19,6 +19,8 @@ REGISTRY = "ghcr.io/your-username"
 # does is proven on the engine (test_engine_image.py). Where another recipe
 # runs it, the expected list holds this placeholder for the whole script.
 VERIFY = "<the docker-verify script for {tag}>"
+# Every build runs `just lock` first, so a fresh project builds in one command.
+LOCK = "uv lock"
 VERIFY_HEAD = [
     "#!/usr/bin/env sh",
     "set -eu",
@@ -27,16 +29,22 @@ VERIFY_HEAD = [
 
 # Recipe invocation -> the exact commands `just --dry-run` must print.
 COMMON_RECIPES = {
-    "docker-build-test": ["docker build --file Dockerfile.test --tag my-project-test:latest ."],
+    "docker-build-test": [
+        LOCK,
+        "docker build --file Dockerfile.test --tag my-project-test:latest .",
+    ],
     "docker-test": [
+        LOCK,
         "docker build --file Dockerfile.test --tag my-project-test:latest .",
         "docker run --rm my-project-test:latest python -m pytest",
     ],
     "docker-test -k health": [
+        LOCK,
         "docker build --file Dockerfile.test --tag my-project-test:latest .",
         "docker run --rm my-project-test:latest python -m pytest -k health",
     ],
     "docker-coverage": [
+        LOCK,
         "docker build --file Dockerfile.test --tag my-project-test:latest .",
         "#!/usr/bin/env sh",
         "set -eu",
@@ -57,15 +65,17 @@ RELEASE_CHECK = (
     "{ echo \"docker-release: VERSION must be X.Y.Z (got '1.2.0')\" >&2; exit 2; }"
 )
 PRODUCTION_RECIPES = {
-    "docker-build": ["docker build --tag my-project:latest ."],
-    "docker-build 1.2.0": ["docker build --tag my-project:1.2.0 ."],
+    "docker-build": [LOCK, "docker build --tag my-project:latest ."],
+    "docker-build 1.2.0": [LOCK, "docker build --tag my-project:1.2.0 ."],
     "docker-build-multi 1.2.0": [
+        LOCK,
         "docker buildx inspect multiarch >/dev/null 2>&1 || "
         "docker buildx create --name multiarch --driver docker-container",
         "docker buildx build --builder multiarch --platform linux/amd64,linux/arm64 "
         f"--tag {REGISTRY}/my-project:1.2.0 --push .",
     ],
     "docker-build-multi 1.2.0 registry.example.com/team": [
+        LOCK,
         "docker buildx inspect multiarch >/dev/null 2>&1 || "
         "docker buildx create --name multiarch --driver docker-container",
         "docker buildx build --builder multiarch --platform linux/amd64,linux/arm64 "
@@ -80,6 +90,7 @@ PRODUCTION_RECIPES = {
     ],
     "docker-release 1.2.0 ghcr.io/acme": [
         RELEASE_CHECK,
+        LOCK,
         "docker build --tag my-project:1.2.0 .",
         VERIFY.format(tag="1.2.0"),
         "docker tag my-project:1.2.0 ghcr.io/acme/my-project:1.2.0",
@@ -90,6 +101,7 @@ PRODUCTION_RECIPES = {
     ],
     "docker-release 1.2.0": [
         RELEASE_CHECK,
+        LOCK,
         "docker build --tag my-project:1.2.0 .",
         VERIFY.format(tag="1.2.0"),
         f"docker tag my-project:1.2.0 {REGISTRY}/my-project:1.2.0",
@@ -99,6 +111,7 @@ PRODUCTION_RECIPES = {
         f"docker push {REGISTRY}/my-project:latest",
     ],
     "docker-compose-up": [
+        LOCK,
         "docker build --tag my-project:latest .",
         "docker compose up --detach --wait",
     ],
@@ -106,6 +119,7 @@ PRODUCTION_RECIPES = {
     "docker-logs": ["docker compose logs --tail=200"],
     "docker-logs --follow": ["docker compose logs --tail=200 --follow"],
     "docker-rebuild": [
+        LOCK,
         "docker build --tag my-project:latest .",
         "docker compose up --detach --wait --force-recreate",
     ],

@@ -6,7 +6,7 @@ import re
 import pytest
 from commands import TEMPLATE_ROOT
 from packaging.version import Version
-from questions import CONFIG, QUESTIONS, check_answer_keys
+from questions import CONFIG, QUESTIONS, check_answer_keys, choices, effective
 
 # Every question in copier.yml's order, and whether it is computed (when: false).
 EXPECTED = [
@@ -37,6 +37,8 @@ EXPECTED = [
     ("docker_tests", True),
     ("docker_http_health", True),
     ("compose_config_tier", True),
+    ("python_versions_tested", True),
+    ("uv_version", True),
     ("docker_registry", False),
 ]
 EXPECTED_ORDER = [name for name, _ in EXPECTED]
@@ -97,11 +99,30 @@ def test_each_computed_value_is_used_by_name(name):
     assert re.search(rf"\b{name}\b", template_text()), f"{name} is computed but never used"
 
 
-RULES = [n for n in COMPUTED if not re.fullmatch(r"\{\{ \w+ \}\}", QUESTIONS[n]["default"])]
+# Pinned values: named once in copier.yml, used by name, never written again.
+PINS = [n for n in COMPUTED if "{{" not in str(QUESTIONS[n]["default"])]
+RULES = [
+    n
+    for n in COMPUTED
+    if n not in PINS and not re.fullmatch(r"\{\{ \w+ \}\}", QUESTIONS[n]["default"])
+]
 
 
-def test_every_computed_value_but_the_slug_is_a_rule():
-    assert [n for n in COMPUTED if n != "project_slug"] == RULES
+def test_every_computed_value_but_the_slug_and_the_pins_is_a_rule():
+    assert PINS == ["uv_version"]
+    assert [n for n in COMPUTED if n not in ("project_slug", *PINS)] == RULES
+
+
+@pytest.mark.parametrize("name", PINS)
+def test_no_pinned_value_is_written_again(name):
+    assert str(QUESTIONS[name]["default"]) not in template_text()
+
+
+@pytest.mark.parametrize("version", choices("python_version"))
+def test_tested_pythons_run_from_the_minimum_to_the_newest_choice(version):
+    offered = choices("python_version")
+    tested = effective(python_version=version)["python_versions_tested"]
+    assert tested == offered[offered.index(version) :]
 
 
 @pytest.mark.parametrize("name", RULES)

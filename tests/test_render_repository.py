@@ -5,6 +5,7 @@ import sys
 
 from commands import TEMPLATE_ROOT, run, tool
 from markdown import bash_block_after
+from releases import PREVIOUS, PUBLIC
 from tiers import TIER_MARKERS
 
 README = (TEMPLATE_ROOT / "README.md").read_text(encoding="utf-8")
@@ -24,13 +25,13 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_changelog_has_its_releases_in_keep_a_changelog_form():
     headings = re.findall(r"^## \[([^\]]+)\]", CHANGELOG, flags=re.MULTILINE)
-    assert headings[:3] == ["Unreleased", "1.9.1", "1.9.0"]
+    assert headings[:3] == ["Unreleased", PREVIOUS, PUBLIC]
 
 
 def test_quoted_benchmark_commands_use_options_the_script_has():
     script = TEMPLATE_ROOT / "scripts" / "benchmark_docker.py"
     accepted = set(re.findall(r"--[a-z][a-z0-9-]*", run([sys.executable, script, "--help"]).stdout))
-    current = README + CHANGELOG.split("## [1.9.1]", 1)[0]
+    current = README + CHANGELOG.split(f"## [{PREVIOUS}]", 1)[0]
     commands = re.findall(r"benchmark_docker\.py([^`\n]*)", current)
     assert commands, "README no longer shows how to run the benchmark"
     used = {option for command in commands for option in re.findall(r"--[a-z][a-z0-9-]*", command)}
