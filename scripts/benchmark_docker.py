@@ -152,7 +152,10 @@ def render(template: str, ref: str, destination: Path) -> None:
 def lock_if_needed(root: Path) -> None:
     """`uv lock`, as `just docker-build` runs it, when the Dockerfile builds from uv.lock."""
     if "uv.lock" in (root / "Dockerfile").read_text():
-        uv = shutil.which("uv") or "uv"
+        beside = Path(sys.executable).parent / "uv"  # uv installed with this Python's tools
+        uv = str(beside) if beside.exists() else shutil.which("uv")
+        if uv is None:
+            sys.exit("benchmark: uv is not installed (pip install uv)")
         result = subprocess.run([uv, "lock", "--quiet"], cwd=root, capture_output=True, text=True)
         if result.returncode != 0:
             sys.exit(f"benchmark: uv lock failed:\n{result.stderr[-3000:]}")
