@@ -60,6 +60,7 @@ MAX_REBUILD_SHARE = 0.35
 MAX_COLD_SHARE_OF_BASELINE = 0.5
 MAX_FIRST_INITIALIZE_S = 2.0
 MAX_HEALTHY_S = 5.0
+STARTUP_TIMEOUT_S = 40.0
 INITIALIZE = (
     b'{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {'
     b'"protocolVersion": "2025-06-18", "capabilities": {}, '
@@ -76,8 +77,8 @@ class Row:
     rebuild_s: float
     deps_reinstalled: list[str]
     context_kb: float
-    first_initialize_s: float
-    healthy_s: float
+    first_initialize_s: float | None  # None: not within STARTUP_TIMEOUT_S
+    healthy_s: float | None
 
     @property
     def added_mb(self) -> float:
@@ -177,9 +178,10 @@ def initialize_answered(port: str) -> bool:
         return False
 
 
-def start_up(tag: str) -> tuple[float, float]:
+def start_up(tag: str) -> tuple[float | None, float | None]:
     """Seconds from `docker run` to the first MCP initialize answered over
-    streamable HTTP, and to the health status healthy."""
+    streamable HTTP, and to the health status healthy; None for what did not
+    happen within STARTUP_TIMEOUT_S (an image that cannot serve HTTP)."""
     name = f"{PROJECT}-startup"
     subprocess.run([DOCKER, "rm", "--force", name], capture_output=True)
     began = time.monotonic()
@@ -188,7 +190,7 @@ def start_up(tag: str) -> tuple[float, float]:
     try:
         port = docker("port", name, "8000/tcp").split()[0].rsplit(":", 1)[1]
         first = healthy = None
-        while time.monotonic() - began < 60 and (first is None or healthy is None):
+        while time.monotonic() - began < STARTUP_TIMEOUT_S and None in (first, healthy):
             if first is None and initialize_answered(port):
                 first = time.monotonic() - began
             if healthy is None:
@@ -196,8 +198,6 @@ def start_up(tag: str) -> tuple[float, float]:
                 if status == "healthy":
                     healthy = time.monotonic() - began
             time.sleep(0.05)
-        if first is None or healthy is None:
-            sys.exit(f"benchmark: {tag} not serving after 60 s")
         return first, healthy
     finally:
         subprocess.run([DOCKER, "rm", "--force", name], capture_output=True)
@@ -237,6 +237,10 @@ def measure(label: str, template: str, ref: str, workdir: Path) -> Row:
     )
 
 
+def seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} s"
+
+
 def table(rows: list[Row]) -> str:
     lines = [
         "| template | image | added over base | cold build | rebuild after edit "
@@ -248,7 +252,7 @@ def table(rows: list[Row]) -> str:
             f"| {r.label} | {r.image_mb:.0f} MB | {r.added_mb:.1f} MB | {r.cold_s:.1f} s "
             f"| {r.rebuild_s:.1f} s | {r.rebuild_s / r.cold_s:.2f} "
             f"| {'yes' if r.deps_reinstalled else 'no'} | {r.context_kb:.1f} kB "
-            f"| {r.first_initialize_s:.1f} s | {r.healthy_s:.1f} s |"
+            f"| {seconds(r.first_initialize_s)} | {seconds(r.healthy_s)} |"
         )
     return "\n".join(lines)
 
@@ -270,13 +274,12 @@ def goals_missed(row: Row, baseline: Row | None) -> list[str]:
             f"cold build {row.cold_s:.1f} s is over {MAX_COLD_SHARE_OF_BASELINE} of "
             f"{baseline.label}'s {baseline.cold_s:.1f} s"
         )
-    if row.first_initialize_s > MAX_FIRST_INITIALIZE_S:
-        missed.append(
-            f"first initialize after {row.first_initialize_s:.1f} s "
-            f"(goal: at most {MAX_FIRST_INITIALIZE_S} s)"
-        )
-    if row.healthy_s > MAX_HEALTHY_S:
-        missed.append(f"healthy after {row.healthy_s:.1f} s (goal: at most {MAX_HEALTHY_S} s)")
+    for what, value, goal in (
+        ("first initialize", row.first_initialize_s, MAX_FIRST_INITIALIZE_S),
+        ("healthy", row.healthy_s, MAX_HEALTHY_S),
+    ):
+        if value is None or value > goal:
+            missed.append(f"{what} after {seconds(value)} (goal: at most {goal} s)")
     return missed
 
 

@@ -12,7 +12,8 @@ from releases import CURRENT, UPDATE_BASELINE, tag
 
 ROW = re.compile(
     r"^\| (?P<label>v[\w.]+) \| (?P<image>[\d.]+) MB \| (?P<added>-?[\d.]+) MB \| [\d.]+ s "
-    r"\| [\d.]+ s \| [\d.]+ \| (?P<deps>yes|no) \| (?P<context>[\d.]+) kB \|$",
+    r"\| [\d.]+ s \| [\d.]+ \| (?P<deps>yes|no) \| (?P<context>[\d.]+) kB "
+    r"\| (?P<initialize>[\d.]+ s|n/a) \| (?P<healthy>[\d.]+ s|n/a) \|$",
     re.MULTILINE,
 )
 

@@ -124,6 +124,7 @@ def test_image_adds_only_the_venv_and_app_to_its_base(mcp_project, docker, tmp_p
     assert not [f for f in added if f.startswith("app/") and f.count("/") > 1], "source in /app"
     assert "test_transports.py" not in names
     assert not [f for f in added if "/site-packages/pip/" in f], "pip inside the venv"
+    assert "uv" not in names, "uv builds the image; it does not ship in it"
     assert [f for f in added if f.endswith("chora_engine_mcp/server.py")], "package missing"
     assert not [f for f in added if f.endswith(".egg-link") or "__editable__" in f]
 
