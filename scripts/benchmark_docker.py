@@ -61,6 +61,7 @@ MAX_COLD_SHARE_OF_BASELINE = 0.5
 MAX_FIRST_INITIALIZE_S = 2.0
 MAX_HEALTHY_S = 5.0
 STARTUP_TIMEOUT_S = 40.0
+TOKEN = "benchmark-token-0123456789"
 INITIALIZE = (
     b'{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {'
     b'"protocolVersion": "2025-06-18", "capabilities": {}, '
@@ -169,6 +170,7 @@ def initialize_answered(port: str) -> bool:
         headers={
             "Content-Type": "application/json",
             "Accept": "application/json, text/event-stream",
+            "Authorization": f"Bearer {TOKEN}",
         },
     )
     try:
@@ -186,7 +188,9 @@ def start_up(tag: str) -> tuple[float | None, float | None]:
     subprocess.run([DOCKER, "rm", "--force", name], capture_output=True)
     began = time.monotonic()
     options = ["--name", name, "--publish", "127.0.0.1::8000"]
-    docker("run", "--detach", *options, "--env", "MCP_TRANSPORT=streamable-http", tag)
+    # Releases before bearer tokens ignore MCP_AUTH_TOKEN and the header.
+    options += ["--env", "MCP_TRANSPORT=streamable-http", "--env", f"MCP_AUTH_TOKEN={TOKEN}"]
+    docker("run", "--detach", *options, tag)
     try:
         port = docker("port", name, "8000/tcp").split()[0].rsplit(":", 1)[1]
         first = healthy = None

@@ -15,31 +15,38 @@ from commands import copy_of, docker_env, run, tool
 
 NAME = "chora-stack"
 NETWORK = f"{NAME}-network"
-# An MCP client that runs in a second container on the stack's network.
+# An MCP client that runs in a second container on the stack's network, with
+# the bearer token `just mcp-token` prints.
 CLIENT = """
-import sys, anyio
+import sys, anyio, httpx2
 from mcp import Client
 from mcp.client.session import ClientSession
 from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
 
 async def session(client):
     tools = await client.list_tools()
     greeting = await client.call_tool("greet", {"name": "compose"})
     print(",".join(sorted(t.name for t in tools.tools)), greeting.content[0].text, sep="|")
 
-async def main(url, transport):
+async def main(url, transport, token):
+    headers = {"Authorization": f"Bearer {token}"}
     if transport == "sse":
-        async with sse_client(url) as (read, write), ClientSession(read, write) as client:
-            await client.initialize()
-            await session(client)
+        async with sse_client(url, headers=headers) as (read, write):
+            async with ClientSession(read, write) as client:
+                await client.initialize()
+                await session(client)
     else:
-        async with Client(url) as client:
-            await session(client)
+        async with httpx2.AsyncClient(headers=headers) as http:
+            async with Client(streamable_http_client(url, http_client=http)) as client:
+                await session(client)
 
 anyio.run(main, *sys.argv[1:])
 """
 # Stands where n8n stands (n8n's image cannot be pulled here): same
-# depends_on, network and MCP_ENDPOINT_URL; it lists the tools once, then waits.
+# depends_on, network and MCP_ENDPOINT_URL; it lists the tools once, then
+# waits. It reads the generated token from the data volume, where n8n would
+# keep it in its credentials.
 N8N_STANDIN = """
 services:
   n8n:
@@ -47,11 +54,15 @@ services:
     entrypoint: ["python", "-c"]
     command:
       - |
-        import os, time, anyio
+        import os, time, anyio, httpx2
         from mcp import Client
+        from mcp.client.streamable_http import streamable_http_client
         async def probe():
-            async with Client(os.environ["MCP_ENDPOINT_URL"]) as client:
-                tools = await client.list_tools()
+            token = open("/app/data/mcp-token").read().strip()
+            async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
+                url = os.environ["MCP_ENDPOINT_URL"]
+                async with Client(streamable_http_client(url, http_client=http)) as client:
+                    tools = await client.list_tools()
             print("n8n-standin reached", os.environ["MCP_ENDPOINT_URL"],
                   sorted(t.name for t in tools.tools), flush=True)
         anyio.run(probe)
@@ -61,7 +72,8 @@ services:
       test: ["CMD", "python", "-c", "import os; os.stat('/tmp/ready')"]
       interval: 1s
       start_period: 30s
-    volumes: !reset []
+    volumes: !reset
+      - data:/app/data:ro
 """
 
 
@@ -93,11 +105,16 @@ class Stack:
                 CLIENT,
                 f"http://{NAME}:8000/{path}",
                 transport,
+                self.token(),
             ],
             timeout=120,
         )
         tools, greeting = result.stdout.strip().splitlines()[-1].split("|")
         return tools.split(","), greeting
+
+    def token(self) -> str:
+        """The bearer token the server accepts, as `just mcp-token` prints it."""
+        return self.just("mcp-token").stdout.strip()
 
     def just(self, *recipe: str):
         """A justfile recipe, with COMPOSE naming the Compose CLI installed here."""
@@ -130,13 +147,26 @@ def up(stack: Stack, *args: str):
     return stack(*args, "up", "--detach", "--wait", "--wait-timeout", "90")
 
 
-def test_up_without_env_is_healthy_and_serves_by_service_name(stack):
+def test_up_without_env_is_healthy_hardened_and_serves_by_service_name(stack):
     assert not (stack.root / ".env").exists()
     stack.just("docker-compose-up")
-    assert stack.container(NAME)["State"]["Health"]["Status"] == "healthy"
+    container = stack.container(NAME)
+    assert container["State"]["Health"]["Status"] == "healthy"
+    host = container["HostConfig"]
+    assert host["ReadonlyRootfs"] is True and host["CapDrop"] == ["ALL"]
+    assert "no-new-privileges:true" in host["SecurityOpt"]
+    assert host["PidsLimit"] == 128 and host["Memory"] == 512 * 1024 * 1024
+    assert host["LogConfig"] == {
+        "Type": "json-file",
+        "Config": {"max-file": "3", "max-size": "10m"},
+    }
+    assert [b["HostIp"] for b in host["PortBindings"]["8000/tcp"]] == ["127.0.0.1"]
     tools, greeting = stack.client()
     assert tools == ["add", "greet"]
     assert greeting == "Hello, compose!"
+    without_token = "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/mcp', b'{}')"
+    refused = stack.exec("python", "-c", without_token, check=False)
+    assert "HTTP Error 401" in refused.stderr
 
 
 def test_config_tier_is_read_only_and_applies_on_restart(stack):
@@ -163,9 +193,11 @@ def test_ephemeral_survives_restart_and_persistent_survives_down(stack):
     stack("restart")
     up(stack)
     assert stack.exec("cat", "/app/ephemeral/session.txt").stdout.strip() == "session"
+    token = stack.token()
     stack("down", "--timeout", "5")
     up(stack)
     assert stack.exec("cat", "/app/data/kept.txt").stdout.strip() == "kept"
+    assert stack.token() == token, "the generated token lives in the persistent tier"
     log = stack.exec("cat", "/app/data/logs/server.log").stdout
     assert "starting (streamable-http)" in log, "the server logs to the persistent tier"
 

@@ -11,20 +11,33 @@ import re
 import subprocess
 import tarfile
 import time
+import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import anyio
+import httpx2
 import pytest
 from benchmark_docker import context_kb, litter  # the benchmark's own measures
 from commands import copy_of, docker_env, run, tool
 from containers import published_port, remove, run_with_input, start, wait_for_health
 from edits import coverage_verdict, raise_threshold_above_reach
 from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 
 NAME = "chora-engine-mcp"
 HTTP = ("--env", "MCP_TRANSPORT=streamable-http")
+# What docker-compose.yml applies to the server.
+HARDENED = (
+    "--read-only",
+    "--tmpfs",
+    "/tmp",
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges:true",
+)
 
 
 @pytest.fixture
@@ -128,15 +141,29 @@ def test_image_adds_little_over_its_base(mcp_project, docker):
     assert added < 60 * 1024 * 1024, f"adds {added / 1e6:.1f} MB over the base image"
 
 
-def test_healthy_within_30_s_over_http_and_serves_mcp(mcp_project, docker, containers):
+def test_hardened_container_serves_mcp_only_with_its_token(mcp_project, docker, containers):
+    """As compose runs it (read-only root, no capabilities, no privilege gain), over
+    HTTP on all interfaces: healthy, /health open, MCP only with the token the
+    server generated in its data tier, and that token in no log line."""
     name = f"{NAME}-http"
     containers.append(name)
-    start(docker, name, f"{NAME}:latest", "--publish", "127.0.0.1::8000", *HTTP)
+    start(docker, name, f"{NAME}:latest", "--publish", "127.0.0.1::8000", *HTTP, *HARDENED)
     wait_for_health(docker, name, "healthy", timeout=30)
     port = published_port(docker, name)
+    url = f"http://127.0.0.1:{port}/mcp"
+    token = run([docker, "exec", name, "cat", "/app/data/mcp-token"]).stdout.strip()
+    mode = run([docker, "exec", name, "stat", "-c", "%a %u", "/app/data/mcp-token"]).stdout
+    assert mode.split() == ["600", "1000"]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, data=b"{}"), timeout=5)
+    assert refused.value.code == 401
 
     async def session():
-        async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with (
+            httpx2.AsyncClient(headers=headers) as http,
+            Client(streamable_http_client(url, http_client=http)) as client,
+        ):
             tools = await client.list_tools()
             greeting = await client.call_tool("greet", {"name": "container"})
             return {t.name for t in tools.tools}, greeting.content[0].text
@@ -146,6 +173,23 @@ def test_healthy_within_30_s_over_http_and_serves_mcp(mcp_project, docker, conta
     assert greeting == "Hello, container!"
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
         assert json.load(response)["status"] == "ok"
+    logs = run([docker, "logs", name])
+    assert token not in logs.stdout + logs.stderr
+    assert "/app/data/mcp-token" in logs.stdout + logs.stderr
+
+
+def test_no_setuid_or_setgid_file_is_left(mcp_project, docker):
+    """The base image ships some (su, passwd, mount, ...); the runtime stage clears
+    the bits, so not even a shell in the container can raise a privilege."""
+    command = ["find", "/", "-xdev", "-perm", "/6000", "-type", "f"]
+    in_base = run(
+        [docker, "run", "--rm", "--entrypoint", command[0], "python:3.13-slim"] + command[1:]
+    ).stdout.split()
+    assert in_base, "the base image has none: this test proves nothing here"
+    in_image = run(
+        [docker, "run", "--rm", "--entrypoint", command[0], f"{NAME}:latest"] + command[1:]
+    ).stdout.split()
+    assert in_image == []
 
 
 def test_container_that_cannot_serve_turns_unhealthy(mcp_project, docker, containers):

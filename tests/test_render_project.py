@@ -43,8 +43,16 @@ CASES = {
 
 TYPE_FILES = {
     "mcp_server": {
-        "src": ["__main__.py", "config.py", "main.py", "server.py"],
-        "tests": ["conftest.py", "test_config.py", "test_server.py", "test_transports.py"],
+        "src": ["__main__.py", "access.py", "auth.py", "config.py", "main.py", "server.py"],
+        "tests": [
+            "conftest.py",
+            "test_access.py",
+            "test_auth.py",
+            "test_config.py",
+            "test_server.py",
+            "test_transports.py",
+        ],
+        "docs": ["security.md"],
     },
     "library": {"src": ["core.py"], "tests": ["test_core.py"]},
     "cli_tool": {"src": ["__main__.py", "cli.py"], "tests": ["test_cli.py"]},
@@ -79,6 +87,7 @@ def expected_files(answers: dict) -> set[str]:
     }
     type_files = TYPE_FILES[answers["project_type"]]
     files |= {f"src/{package}/{name}" for name in type_files["src"]}
+    files |= {f"docs/{name}" for name in type_files.get("docs", [])}
     if answers["include_tests"]:
         files |= {"tests/test_version.py"} | {f"tests/{name}" for name in type_files["tests"]}
     if answers["include_pre_commit"]:

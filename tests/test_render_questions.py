@@ -37,6 +37,7 @@ EXPECTED = [
     ("docker_tests", True),
     ("docker_http_health", True),
     ("compose_config_tier", True),
+    ("project_docs", True),
     ("python_versions_tested", True),
     ("uv_version", True),
     ("docker_registry", False),
