@@ -72,7 +72,7 @@ services:
       test: ["CMD", "python", "-c", "import os; os.stat('/tmp/ready')"]
       interval: 1s
       start_period: 30s
-    volumes: !reset
+    volumes: !override
       - data:/app/data:ro
 """
 

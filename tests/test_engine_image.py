@@ -147,7 +147,9 @@ def test_hardened_container_serves_mcp_only_with_its_token(mcp_project, docker, 
     server generated in its data tier, and that token in no log line."""
     name = f"{NAME}-http"
     containers.append(name)
-    start(docker, name, f"{NAME}:latest", "--publish", "127.0.0.1::8000", *HTTP, *HARDENED)
+    # The data tier as compose gives it: a volume, writable under the read-only root.
+    data = ("--volume", "/app/data")
+    start(docker, name, f"{NAME}:latest", "--publish", "127.0.0.1::8000", *HTTP, *HARDENED, *data)
     wait_for_health(docker, name, "healthy", timeout=30)
     port = published_port(docker, name)
     url = f"http://127.0.0.1:{port}/mcp"
@@ -181,15 +183,14 @@ def test_hardened_container_serves_mcp_only_with_its_token(mcp_project, docker, 
 def test_no_setuid_or_setgid_file_is_left(mcp_project, docker):
     """The base image ships some (su, passwd, mount, ...); the runtime stage clears
     the bits, so not even a shell in the container can raise a privilege."""
-    command = ["find", "/", "-xdev", "-perm", "/6000", "-type", "f"]
-    in_base = run(
-        [docker, "run", "--rm", "--entrypoint", command[0], "python:3.13-slim"] + command[1:]
-    ).stdout.split()
-    assert in_base, "the base image has none: this test proves nothing here"
-    in_image = run(
-        [docker, "run", "--rm", "--entrypoint", command[0], f"{NAME}:latest"] + command[1:]
-    ).stdout.split()
-    assert in_image == []
+
+    def setuid_files(image: str) -> list[str]:
+        # As root, so that no folder is hidden from the search.
+        find = ["--user", "0", "--entrypoint", "find", image, "/", "-xdev", "-perm", "/6000"]
+        return run([docker, "run", "--rm", *find, "-type", "f"]).stdout.split()
+
+    assert setuid_files("python:3.13-slim"), "the base has none: this test proves nothing here"
+    assert setuid_files(f"{NAME}:latest") == []
 
 
 def test_container_that_cannot_serve_turns_unhealthy(mcp_project, docker, containers):
