@@ -139,11 +139,11 @@ def litter(root: Path, package: str = PACKAGE) -> None:
     subprocess.run([*git, "commit", "-qm", "bench"], cwd=root, check=True)
 
 
-def render(template: str, ref: str, destination: Path) -> None:
+def render(template: str, ref: str, destination: Path, project_name: str = PROJECT) -> None:
     copier.run_copy(
         template,
         destination,
-        data={"project_name": PROJECT, "include_docker": True},
+        data={"project_name": project_name, "include_docker": True},
         defaults=True,
         unsafe=False,
         quiet=True,

@@ -264,7 +264,14 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
         start(docker, name, f"{name}:latest", "--publish", "127.0.0.1::8000")
         wait_for_health(docker, name, "healthy", timeout=30)
         port = published_port(docker, name)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/hello/Ada", timeout=5) as response:
+        hello = f"http://127.0.0.1:{port}/hello/Ada"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(hello, timeout=5)
+        assert refused.value.code == 401, "on all interfaces the service needs a token"
+        printed = run([docker, "exec", name, "python", "-m", f"{package}.app", "--print-token"])
+        token = printed.stdout.strip()
+        request = urllib.request.Request(hello, headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
             assert json.load(response) == {"message": "Hello, Ada!"}
         began = time.monotonic()
         run([docker, "stop", name])

@@ -315,3 +315,36 @@ def test_ci_only_docs_cover_what_the_readme_points_to(render):
     ):
         assert promised in pointer and heading in docs
     assert "## Troubleshooting" in docs and "compose" not in docs.lower()
+
+
+PUBLISH_ADDRESS = {"mcp_server": "MCP_PUBLISH_ADDRESS", "web_service": "SERVICE_PUBLISH_ADDRESS"}
+
+
+@pytest.mark.parametrize("project_type", list(PUBLISH_ADDRESS))
+def test_compose_hardens_the_serving_container(render, tmp_path, project_type):
+    """Read-only root, /tmp in memory, no capabilities, no privilege gain, limits,
+    rotated logs, and a port on this machine only unless .env says otherwise."""
+    root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
+    service = compose_config(root)["services"][IMAGE]
+    assert service["read_only"] is True
+    assert service["tmpfs"] == ["/tmp:size=64m"]
+    assert service["cap_drop"] == ["ALL"]
+    assert service["security_opt"] == ["no-new-privileges:true"]
+    assert service["pids_limit"] == 128 and service["mem_limit"] == str(512 * 1024 * 1024)
+    assert service["logging"]["options"] == {"max-size": "10m", "max-file": "3"}
+    assert [port["host_ip"] for port in service["ports"]] == ["127.0.0.1"]
+    (root / ".env").write_text(f"{PUBLISH_ADDRESS[project_type]}=0.0.0.0\n", encoding="utf-8")
+    opened = compose_config(root)["services"][IMAGE]
+    assert [port["host_ip"] for port in opened["ports"]] == ["0.0.0.0"]
+
+
+@pytest.mark.parametrize(
+    ("project_type", "recipe", "command"),
+    [
+        ("mcp_server", "mcp-token", "python -m my_project.access"),
+        ("web_service", "service-token", "python -m my_project.app --print-token"),
+    ],
+)
+def test_token_recipe_asks_the_running_server(render, project_type, recipe, command):
+    root = render(project_type=project_type, include_docker=True)
+    assert dry_run(root, recipe) == [f"docker compose exec -T my-project {command}"]

@@ -49,6 +49,7 @@ TYPE_FILES = {
             "test_access.py",
             "test_auth.py",
             "test_config.py",
+            "test_protocol.py",
             "test_server.py",
             "test_transports.py",
         ],
