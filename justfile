@@ -30,6 +30,10 @@ docker-setup PYTHON="3.13":
 benchmark *ARGS:
     .venv/bin/python scripts/benchmark_docker.py {{ ARGS }}
 
+# Load the default MCP server's image: sessions x tool calls, per HTTP mode
+benchmark-load *ARGS:
+    .venv/bin/python scripts/benchmark_load.py {{ ARGS }}
+
 # Time how fast the generated MCP server and web service refuse a bad setting
 benchmark-startup *ARGS:
     .venv/bin/python scripts/benchmark_startup.py {{ ARGS }}

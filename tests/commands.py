@@ -29,6 +29,24 @@ def tool(name: str) -> str:
     return found
 
 
+# checkov pins old versions of packages the test tools need newer (packaging<24
+# against pytest 9), so it gets a virtualenv of its own, made on first use.
+CHECKOV = "checkov==3.3.30"
+CHECKOV_VENV = TEMPLATE_ROOT / ".venv-checkov"
+
+
+def checkov() -> str:
+    """The checkov command, installed into .venv-checkov if it is not there yet."""
+    command = CHECKOV_VENV / "bin" / "checkov"
+    if not command.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(CHECKOV_VENV)], check=True)
+        pip = [str(CHECKOV_VENV / "bin" / "pip"), "install", "--quiet", CHECKOV]
+        installed = subprocess.run(pip, capture_output=True, text=True)
+        if installed.returncode != 0:
+            pytest.fail(f"cannot install {CHECKOV}:\n{installed.stderr[-2000:]}")
+    return str(command)
+
+
 def tool_env(**extra: str) -> dict[str, str]:
     """Environment whose PATH finds the test environment's tools first."""
     env = dict(os.environ)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 import yaml
-from commands import copy_of, run, tool, tool_env
+from commands import checkov, copy_of, run, tool, tool_env
 from questions import choices
 
 PROJECT_TYPES = choices("project_type")
@@ -180,6 +180,18 @@ def test_hadolint_reports_nothing(docker_project):
         result = run([tool("hadolint"), "--failure-threshold", "style", dockerfile], cwd=root)
         assert result.stdout.strip() == "", result.stdout
     assert not (root / ".hadolint.yaml").exists()
+
+
+def test_checkov_finds_nothing_in_the_dockerfiles(docker_project):
+    """checkov's Dockerfile policies (non-root user, health check, tagged bases, ...)."""
+    _, strategy, root = docker_project
+    dockerfiles = ["Dockerfile.test"] + (["Dockerfile"] if strategy == "production" else [])
+    for dockerfile in dockerfiles:
+        command = [checkov(), "-f", dockerfile, "--framework", "dockerfile", "--compact"]
+        result = run([*command, "--skip-download", "--quiet"], cwd=root, check=False)
+        summary = re.search(r"Passed checks: (\d+), Failed checks: (\d+)", result.stdout)
+        assert summary and int(summary[1]) > 0, result.stdout + result.stderr
+        assert int(summary[2]) == 0, result.stdout
 
 
 def test_every_docker_recipe_dry_runs_to_the_exact_commands(docker_project):
