@@ -202,6 +202,16 @@ def test_workflows_are_schema_valid(render, name):
     )
 
 
+@pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_github_actions"]])
+def test_zizmor_finds_nothing_in_the_workflows(render, name):
+    """Actions pinned to commits, no credentials left by checkout, least privilege."""
+    root = render(**CASES[name])
+    assert not list(root.rglob("zizmor.yml")), "no zizmor configuration, so no ignores"
+    result = run([tool("zizmor"), "--offline", ".github/workflows"], cwd=root, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
 def test_python_version_agrees_everywhere(case):
     """requires-python is the source; where a tool cannot read it, the copy agrees."""
     name, root = case
