@@ -94,7 +94,7 @@ def expected_files(answers: dict) -> set[str]:
     if answers["include_pre_commit"]:
         files.add(".pre-commit-config.yaml")
     if answers["include_github_actions"]:
-        files.add(".github/workflows/ci.yml")
+        files |= {".github/workflows/ci.yml", ".github/dependabot.yml"}
     if answers["include_justfile"]:
         files.add("justfile")
     if answers["include_docker"]:
@@ -200,6 +200,13 @@ def test_workflows_are_schema_valid(render, name):
         [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
         + [str(w) for w in workflows]
     )
+
+
+def test_dependabot_configuration_is_schema_valid(render):
+    config = render() / ".github" / "dependabot.yml"
+    run([tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(config)])
+    ecosystems = {u["package-ecosystem"] for u in yaml.safe_load(config.read_text())["updates"]}
+    assert ecosystems == {"uv", "github-actions"}
 
 
 @pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_github_actions"]])
