@@ -22,7 +22,7 @@ from edits import coverage_verdict, raise_threshold_above_reach
 from markdown import bash_block_after
 from mcp import Client, StdioServerParameters
 from questions import QUESTIONS, choices
-from template_repo import git
+from template_repo import GIT_IDENTITY, git
 
 
 def readme_client_configs(root: Path) -> list[dict]:
@@ -92,6 +92,15 @@ def test_project_installs_and_passes_its_own_gates(render, tmp_path, project_typ
     run([just, "lint"], cwd=root, env=env)
     run([just, "build"], cwd=root, env=env)
     assert list((root / "dist").glob("*.whl")), "just build made no wheel"
+    # A release re-locks (uv.lock records the project's version): CI's install still passes.
+    # The pre-commit hook's tools come from GitHub, which this machine cannot reach.
+    no_hooks = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "core.hooksPath"}
+    no_hooks |= {"GIT_CONFIG_VALUE_0": "/dev/null", **GIT_IDENTITY}
+    run(["git", "add", "-A"], cwd=root, env={**env, **no_hooks})
+    run(["git", "commit", "-qm", "Start from chora-base"], cwd=root, env={**env, **no_hooks})
+    run([just, "release", "0.2.0"], cwd=root, env={**env, **no_hooks})
+    run(["bash", "-c", ci_steps(root)["Install exactly what uv.lock pins"]], cwd=root, env=env)
+    assert git("describe", "--tags", cwd=root).strip() == "v0.2.0"
 
     raise_threshold_above_reach(root, "my_project")
     refused = run([just, "coverage"], cwd=root, env=env, timeout=600, check=False)
