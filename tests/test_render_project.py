@@ -85,6 +85,7 @@ def expected_files(answers: dict) -> set[str]:
         "README.md",
         "pyproject.toml",
         f"src/{package}/__init__.py",
+        f"src/{package}/py.typed",
     }
     type_files = TYPE_FILES[answers["project_type"]]
     files |= {f"src/{package}/{name}" for name in type_files["src"]}
