@@ -20,6 +20,7 @@ import anyio
 import httpx2
 import pytest
 from benchmark_docker import context_kb, litter  # the benchmark's own measures
+from benchmark_load import HARDENED  # docker-compose.yml's hardening, as docker run options
 from commands import copy_of, docker_env, run, tool
 from containers import published_port, remove, run_with_input, start, wait_for_health
 from edits import coverage_verdict, raise_threshold_above_reach
@@ -28,16 +29,6 @@ from mcp.client.streamable_http import streamable_http_client
 
 NAME = "chora-engine-mcp"
 HTTP = ("--env", "MCP_TRANSPORT=streamable-http")
-# What docker-compose.yml applies to the server.
-HARDENED = (
-    "--read-only",
-    "--tmpfs",
-    "/tmp",
-    "--cap-drop",
-    "ALL",
-    "--security-opt",
-    "no-new-privileges:true",
-)
 
 
 @pytest.fixture
@@ -147,9 +138,9 @@ def test_hardened_container_serves_mcp_only_with_its_token(mcp_project, docker, 
     server generated in its data tier, and that token in no log line."""
     name = f"{NAME}-http"
     containers.append(name)
-    # The data tier as compose gives it: a volume, writable under the read-only root.
-    data = ("--volume", "/app/data")
-    start(docker, name, f"{NAME}:latest", "--publish", "127.0.0.1::8000", *HTTP, *HARDENED, *data)
+    # HARDENED includes the data tier as compose gives it: a volume, writable
+    # under the read-only root.
+    start(docker, name, f"{NAME}:latest", "--publish", "127.0.0.1::8000", *HTTP, *HARDENED)
     wait_for_health(docker, name, "healthy", timeout=30)
     port = published_port(docker, name)
     url = f"http://127.0.0.1:{port}/mcp"
