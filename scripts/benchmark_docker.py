@@ -61,6 +61,7 @@ MAX_COLD_SHARE_OF_BASELINE = 0.5
 MAX_FIRST_INITIALIZE_S = 2.0
 MAX_HEALTHY_S = 5.0
 STARTUP_TIMEOUT_S = 40.0
+# The bearer token the benchmarks give the server they start (MCP_AUTH_TOKEN).
 TOKEN = "benchmark-token-0123456789"
 INITIALIZE = (
     b'{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {'

@@ -34,12 +34,11 @@ from pathlib import Path
 
 import anyio
 import httpx2
-from benchmark_docker import DOCKER, REPO, docker, lock_if_needed, render
+from benchmark_docker import DOCKER, REPO, TOKEN, docker, lock_if_needed, render
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 PROJECT = "load-mcp"
-TOKEN = "load-benchmark-token-0123456789"
 MODES = {
     "stateful": {},
     "stateless": {"MCP_STATELESS_HTTP": "true"},
