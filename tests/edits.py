@@ -65,3 +65,14 @@ def resolve_taking_the_template(root: Path) -> None:
             text = path.read_text(encoding="utf-8", errors="replace")
             if "<<<<<<< your file" in text:
                 path.write_text(CONFLICT.sub(lambda m: m[2], text), encoding="utf-8")
+
+
+RELEASE_NOTE = "- Our change, written under Unreleased.\n"
+
+
+def write_release_notes(root: Path) -> None:
+    """Say what changed under the CHANGELOG's Unreleased heading, as a release needs."""
+    changelog = root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    assert text.count("## [Unreleased]\n") == 1
+    changelog.write_text(text.replace("## [Unreleased]\n", f"## [Unreleased]\n\n{RELEASE_NOTE}"))

@@ -7,6 +7,8 @@ for the value copier would compute for the same answers.
 
 from __future__ import annotations
 
+import time
+
 import jinja2
 import pytest
 import yaml
@@ -18,6 +20,8 @@ COMPUTED: list[str] = [name for name, spec in QUESTIONS.items() if spec.get("whe
 ASKED: list[str] = [name for name in QUESTIONS if name not in COMPUTED]
 
 _JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined)
+# copier's own filter, for copyright_year's default.
+_JINJA.filters["strftime"] = time.strftime
 
 
 def choices(question: str) -> list:
@@ -44,19 +48,19 @@ def _cast(kind: str, text: str):
 
 
 def effective(**answers) -> dict:
-    """Every answer a render with these answers uses: the defaults of the asked
-    questions (plain values; templated defaults left out), the given answers,
-    and each computed value, evaluated in copier.yml's order."""
+    """Every answer a render with these answers uses, in copier.yml's order: the
+    given answers, each other question's default (rendered, when it is a
+    template, from the values before it), and each computed value."""
     check_answer_keys(answers)
-    values = {
-        name: spec["default"]
-        for name, spec in QUESTIONS.items()
-        if name in ASKED and "{{" not in str(spec.get("default", ""))
-    }
-    values.update(answers)
-    # package_name's default is the project name with underscores.
-    values.setdefault("package_name", values["project_name"].replace("-", "_"))
-    for name in COMPUTED:
-        rendered = _JINJA.from_string(str(QUESTIONS[name]["default"])).render(values)
-        values[name] = _cast(QUESTIONS[name].get("type", "str"), rendered)
+    values: dict = {}
+    for name, spec in QUESTIONS.items():
+        if name in answers:
+            values[name] = answers[name]
+            continue
+        default = spec.get("default")
+        if isinstance(default, str) and "{{" in default:
+            rendered = _JINJA.from_string(default).render(values)
+            values[name] = _cast(spec.get("type", "str"), rendered)
+        else:
+            values[name] = default
     return values

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import anyio
 import pytest
-import yaml
 from commands import copy_of, project_env, python_dir, run, tool
-from edits import coverage_verdict, raise_threshold_above_reach
+from edits import RELEASE_NOTE, coverage_verdict, raise_threshold_above_reach, write_release_notes
 from markdown import bash_block_after
 from mcp import Client, StdioServerParameters
 from questions import QUESTIONS, choices
 from template_repo import GIT_IDENTITY, git
+from workflows import RELEASE_CHECK, load_workflow, step_runs
 
 
 def readme_client_configs(root: Path) -> list[dict]:
@@ -96,11 +96,21 @@ def test_project_installs_and_passes_its_own_gates(render, tmp_path, project_typ
     # The pre-commit hook's tools come from GitHub, which this machine cannot reach.
     no_hooks = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "core.hooksPath"}
     no_hooks |= {"GIT_CONFIG_VALUE_0": "/dev/null", **GIT_IDENTITY}
+    write_release_notes(root)
     run(["git", "add", "-A"], cwd=root, env={**env, **no_hooks})
     run(["git", "commit", "-qm", "Start from chora-base"], cwd=root, env={**env, **no_hooks})
     run([just, "release", "0.2.0"], cwd=root, env={**env, **no_hooks})
     run(["bash", "-c", ci_steps(root)["Install exactly what uv.lock pins"]], cwd=root, env=env)
     assert git("describe", "--tags", cwd=root).strip() == "v0.2.0"
+    # The release workflow's own steps accept the tag and build its distributions.
+    release = step_runs(root, "release.yml", "check") | step_runs(root, "release.yml", "dist")
+    run(["bash", "-c", release[RELEASE_CHECK]], cwd=root, env={**env, "TAG": "v0.2.0"})
+    assert (root / "release-notes.md").read_text() == RELEASE_NOTE
+    run(["bash", "-c", "rm -rf dist && " + release["Build the sdist and wheel"]], cwd=root, env=env)
+    assert sorted(p.name for p in (root / "dist").iterdir()) == [
+        "my_project-0.2.0-py3-none-any.whl",
+        "my_project-0.2.0.tar.gz",
+    ]
 
     raise_threshold_above_reach(root, "my_project")
     refused = run([just, "coverage"], cwd=root, env=env, timeout=600, check=False)
@@ -113,11 +123,7 @@ def test_project_installs_and_passes_its_own_gates(render, tmp_path, project_typ
 
 
 def ci_steps(root: Path) -> dict[str, str]:
-    """The `run:` of each named step of the CI workflow's job."""
-    workflow = yaml.safe_load((root / ".github" / "workflows" / "ci.yml").read_text())
-    return {
-        step["name"]: step["run"] for step in workflow["jobs"]["check"]["steps"] if "run" in step
-    }
+    return step_runs(root, "ci.yml", "check")
 
 
 def test_ci_installs_from_the_lock_and_passes_on_every_python_of_its_matrix(render, tmp_path):
@@ -126,8 +132,7 @@ def test_ci_installs_from_the_lock_and_passes_on_every_python_of_its_matrix(rend
     that no longer matches pyproject.toml stops the install with uv's message."""
     oldest = choices("python_version")[0]
     root = copy_of(render(python_version=oldest), tmp_path)
-    workflow = yaml.safe_load((root / ".github" / "workflows" / "ci.yml").read_text())
-    matrix = workflow["jobs"]["check"]["strategy"]["matrix"]["python"]
+    matrix = load_workflow(root, "ci.yml")["jobs"]["check"]["strategy"]["matrix"]["python"]
     assert matrix == choices("python_version")
     env = project_env(oldest)
     env["PATH"] = os.pathsep.join([*(str(python_dir(v)) for v in matrix), env["PATH"]])

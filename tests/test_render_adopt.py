@@ -194,10 +194,7 @@ def test_a_following_copier_update_brings_a_newer_commit(clone_for_update, tmp_p
     resolve_taking_the_template(root)
     commit(root, "Migrate to chora-base")
     template = (
-        clone_for_update
-        / "template"
-        / "{% if project_docs %}docs{% endif %}"
-        / "{% if include_docker %}docker.md{% endif %}.jinja"
+        clone_for_update / "template" / "docs" / "{% if include_docker %}docker.md{% endif %}.jinja"
     )
     template.write_text(template.read_text() + "\nA newer release's note.\n")
     justfile = clone_for_update / "template" / "{% if include_justfile %}justfile{% endif %}.jinja"

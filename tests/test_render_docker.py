@@ -64,6 +64,12 @@ RELEASE_CHECK = (
     "echo \"1.2.0\" | grep -Eq '^[0-9]+\\.[0-9]+\\.[0-9]+$' || "
     "{ echo \"docker-release: VERSION must be X.Y.Z (got '1.2.0')\" >&2; exit 2; }"
 )
+# A pushed image carries an SBOM and a provenance attestation, as CI's push does.
+ATTESTATIONS = "--provenance=mode=max --sbom=true"
+SCANNER_CHECK = (
+    'command -v trivy >/dev/null 2>&1 || { echo "docker-scan: trivy is not installed '
+    '(https://trivy.dev); the Docker workflow runs the same scan" >&2; exit 127; }'
+)
 PRODUCTION_RECIPES = {
     "docker-build": [LOCK, "docker build --tag my-project:latest ."],
     "docker-build 1.2.0": [LOCK, "docker build --tag my-project:1.2.0 ."],
@@ -72,17 +78,19 @@ PRODUCTION_RECIPES = {
         "docker buildx inspect multiarch >/dev/null 2>&1 || "
         "docker buildx create --name multiarch --driver docker-container",
         "docker buildx build --builder multiarch --platform linux/amd64,linux/arm64 "
-        f"--tag {REGISTRY}/my-project:1.2.0 --push .",
+        f"{ATTESTATIONS} --tag {REGISTRY}/my-project:1.2.0 --push .",
     ],
     "docker-build-multi 1.2.0 registry.example.com/team": [
         LOCK,
         "docker buildx inspect multiarch >/dev/null 2>&1 || "
         "docker buildx create --name multiarch --driver docker-container",
         "docker buildx build --builder multiarch --platform linux/amd64,linux/arm64 "
-        "--tag registry.example.com/team/my-project:1.2.0 --push .",
+        f"{ATTESTATIONS} --tag registry.example.com/team/my-project:1.2.0 --push .",
     ],
     "docker-verify": [VERIFY.format(tag="latest")],
     "docker-verify 1.2.0": [VERIFY.format(tag="1.2.0")],
+    "docker-scan": [SCANNER_CHECK, "trivy image --config trivy.yaml my-project:latest"],
+    "docker-scan 1.2.0": [SCANNER_CHECK, "trivy image --config trivy.yaml my-project:1.2.0"],
     "docker-shell 1.2.0": ["docker run --rm -it --entrypoint /bin/sh my-project:1.2.0"],
     "docker-push ghcr.io/acme 1.2.0": [
         "docker tag my-project:1.2.0 ghcr.io/acme/my-project:1.2.0",

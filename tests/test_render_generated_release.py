@@ -1,6 +1,8 @@
 """A generated project's `just release X.Y.Z`, in a scratch git repository:
 it sets the version, heads the CHANGELOG's unreleased changes with it,
-commits and tags; it refuses, in one line, what would make a bad release."""
+commits and tags; it refuses, in one line, what would make a bad release.
+The release workflow's own check step (and the one before the Docker
+workflow's push) accepts the tag it makes, and no other."""
 
 from __future__ import annotations
 
@@ -8,17 +10,15 @@ import re
 
 import pytest
 from commands import copy_of, run, tool, tool_env
+from edits import RELEASE_NOTE, write_release_notes
 from template_repo import GIT_IDENTITY, commit, git
-
-NOTE = "- Our change, written under Unreleased.\n"
+from workflows import RELEASE_CHECK, step_runs
 
 
 @pytest.fixture
 def project(render, tmp_path):
-    root = copy_of(render(), tmp_path)
-    changelog = root / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8")
-    changelog.write_text(text.replace("## [Unreleased]\n", f"## [Unreleased]\n\n{NOTE}"))
+    root = copy_of(render(include_docker=True), tmp_path)
+    write_release_notes(root)
     git("init", "-q", "-b", "main", cwd=root)
     commit(root, "Start from chora-base")
     return root
@@ -38,7 +38,7 @@ def test_release_sets_the_version_moves_the_notes_commits_and_tags(project):
     section = re.search(
         r"## \[0\.2\.0\] - \d{4}-\d{2}-\d{2}\n\n(.*?)\n## \[0\.1\.0\]", changelog, re.S
     )
-    assert section and section[1] == NOTE, "the unreleased notes belong to 0.2.0 now"
+    assert section and section[1] == RELEASE_NOTE, "the unreleased notes belong to 0.2.0 now"
     assert changelog.index("## [Unreleased]") < changelog.index("## [0.2.0]")
     assert git("log", "-1", "--format=%s", cwd=project).strip() == "Release 0.2.0"
     assert git("cat-file", "-t", "v0.2.0", cwd=project).strip() == "tag"
@@ -53,6 +53,7 @@ def test_release_sets_the_version_moves_the_notes_commits_and_tags(project):
         ("0.0.9", None, "VERSION must be greater than 0.1.0"),
         ("0.2.0", "dirty", "the work tree has uncommitted changes"),
         ("0.2.0", "tagged", "tag v0.2.0 exists already"),
+        ("0.2.0", "no notes", "CHANGELOG.md has nothing under '## [Unreleased]'"),
     ],
 )
 def test_release_refuses_with_one_line(project, version, setup, message):
@@ -60,9 +61,58 @@ def test_release_refuses_with_one_line(project, version, setup, message):
         (project / "README.md").write_text("edited\n")
     if setup == "tagged":
         git("tag", "v0.2.0", cwd=project)
+    if setup == "no notes":
+        changelog = project / "CHANGELOG.md"
+        changelog.write_text(changelog.read_text().replace(RELEASE_NOTE, ""))
+        commit(project, "No notes")
     before = git("rev-parse", "HEAD", cwd=project)
     result = release(project, version)
     assert result.returncode != 0
     # just adds its own "recipe failed" line after the one the recipe prints.
     assert result.stderr.splitlines()[0].startswith(f"release: {message}"), result.stderr
     assert git("rev-parse", "HEAD", cwd=project) == before, "nothing committed"
+
+
+def check_steps(root):
+    """The check step of the release workflow and the one before the image push."""
+    return [
+        step_runs(root, "release.yml", "check")[RELEASE_CHECK],
+        step_runs(root, "docker.yml", "push")[RELEASE_CHECK],
+    ]
+
+
+def run_step(root, command: str, tag: str):
+    return run(["bash", "-e", "-c", command], cwd=root, env=tool_env(TAG=tag), check=False)
+
+
+def test_the_workflows_accept_the_tag_a_release_makes(project):
+    assert release(project, "0.2.0").returncode == 0
+    for command in check_steps(project):
+        result = run_step(project, command, "v0.2.0")
+        assert result.returncode == 0, result.stderr
+    assert (project / "release-notes.md").read_text() == RELEASE_NOTE, "the GitHub release's notes"
+
+
+@pytest.mark.parametrize(
+    ("tag", "message"),
+    [
+        ("v0.3.0", "tag 'v0.3.0' does not match pyproject.toml's version 0.2.0"),
+        ("0.2.0", "tag '0.2.0' does not match pyproject.toml's version 0.2.0"),
+    ],
+)
+def test_the_workflows_refuse_another_tag(project, tag, message):
+    assert release(project, "0.2.0").returncode == 0
+    for command in check_steps(project):
+        result = run_step(project, command, tag)
+        assert result.returncode != 0
+        assert result.stderr.strip() == f"release: {message} (v0.2.0)"
+
+
+def test_the_workflows_refuse_a_version_without_notes(project):
+    """A tag pushed by hand, on a version the CHANGELOG does not describe."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.3.0"'))
+    for command in check_steps(project):
+        result = run_step(project, command, "v0.3.0")
+        assert result.returncode != 0
+        assert result.stderr.strip() == "release: CHANGELOG.md has no '## [0.3.0]' section"

@@ -78,8 +78,23 @@ def test_update_brings_the_locked_workflow_and_keeps_every_edit(updated):
     assert "uv sync --locked" in runs
 
 
+# What this release adds to a project: the release pipeline and its guide.
+NEW_FILES = [
+    ".github/workflows/release.yml",
+    ".github/workflows/codeql.yml",
+    ".github/workflows/dependency-review.yml",
+    "scripts/release.py",
+    "docs/releasing.md",
+    "trivy.yaml",
+]
+
+
 def test_untouched_project_updates_without_conflicts(template_repo, tmp_path):
     root = previous_project(template_repo, tmp_path / NAME, include_docker=True)
+    assert not any((root / name).exists() for name in NEW_FILES)
     copier_update(root, *UPDATE)
     assert conflicted(root) == []
+    assert [name for name in NEW_FILES if not (root / name).is_file()] == []
+    recorded = yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert recorded["pypi_auth_method"] == "trusted", "the new question took its default"
     assert run(["git", "status", "--porcelain"], cwd=root).stdout.strip()
