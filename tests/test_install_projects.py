@@ -18,6 +18,7 @@ import anyio
 import pytest
 from commands import copy_of, project_env, python_dir, run, tool
 from edits import RELEASE_NOTE, coverage_verdict, raise_threshold_above_reach, write_release_notes
+from example_server import TOOLS
 from markdown import bash_block_after
 from mcp import Client, StdioServerParameters
 from questions import QUESTIONS, choices
@@ -85,7 +86,7 @@ def test_project_installs_and_passes_its_own_gates(render, tmp_path, project_typ
     assert (root / ".git" / "hooks" / "pre-commit").is_file(), "just install set no git hook"
     if project_type == "mcp_server":
         for config in readme_client_configs(root):
-            assert stdio_tool_names(config) == {"add", "greet"}
+            assert stdio_tool_names(config) == set(TOOLS)
     tests = run([just, "coverage"], cwd=root, env=env, timeout=600)
     assert " passed" in tests.stdout
     assert coverage_verdict(tests.stdout) == "85% reached"
@@ -107,7 +108,7 @@ def test_project_installs_and_passes_its_own_gates(render, tmp_path, project_typ
     run(["bash", "-c", release[RELEASE_CHECK]], cwd=root, env={**env, "TAG": "v0.2.0"})
     assert (root / "release-notes.md").read_text() == RELEASE_NOTE
     run(["bash", "-c", "rm -rf dist && " + release["Build the sdist and wheel"]], cwd=root, env=env)
-    assert sorted(p.name for p in (root / "dist").iterdir()) == [
+    assert sorted(p.name for p in (root / "dist").glob("my_project-*")) == [
         "my_project-0.2.0-py3-none-any.whl",
         "my_project-0.2.0.tar.gz",
     ]
