@@ -47,6 +47,28 @@ def checkov() -> str:
     return str(command)
 
 
+# The MCP Inspector that generated projects run needs Node.js 22.19 or newer; the
+# machine's own Node may be older. npm brings this one, from the npm registry.
+NODE = "node@22.23.3"
+NODE_PREFIX = TEMPLATE_ROOT / ".node"
+
+
+def node_bin() -> str:
+    """The folder of a Node.js new enough for the Inspector (node, npx), installed
+    into .node with the machine's npm if it is not there yet."""
+    folder = NODE_PREFIX / "node_modules" / ".bin"
+    if not (folder / "node").exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is missing: .ci/run installs it (Debian's npm package)")
+        command = [npm, "install", "--prefix", str(NODE_PREFIX), "--no-audit", "--no-fund", NODE]
+        installed = subprocess.run(command, capture_output=True, text=True)
+        if installed.returncode != 0:
+            pytest.fail(f"cannot install {NODE}:\n{installed.stderr[-2000:]}")
+    # npx comes with the machine's npm; it runs under the node found first on PATH.
+    return str(folder)
+
+
 def tool_env(**extra: str) -> dict[str, str]:
     """Environment whose PATH finds the test environment's tools first."""
     env = dict(os.environ)

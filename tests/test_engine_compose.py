@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from commands import copy_of, docker_env, run, tool
+from example_server import TOOLS
 
 NAME = "chora-stack"
 NETWORK = f"{NAME}-network"
@@ -162,7 +163,7 @@ def test_up_without_env_is_healthy_hardened_and_serves_by_service_name(stack):
     }
     assert [b["HostIp"] for b in host["PortBindings"]["8000/tcp"]] == ["127.0.0.1"]
     tools, greeting = stack.client()
-    assert tools == ["add", "greet"]
+    assert tools == TOOLS
     assert greeting == "Hello, compose!"
     without_token = "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/mcp', b'{}')"
     refused = stack.exec("python", "-c", without_token, check=False)
@@ -216,7 +217,7 @@ def test_n8n_position_waits_for_healthy_server_and_reaches_it(stack):
     # RFC 3339 stamps of one clock: compare the seconds part as text.
     assert standin_state["StartedAt"][:19] >= first_healthy[:19]
     logs = run([stack.docker, "logs", standin]).stdout
-    assert f"n8n-standin reached http://{NAME}:8000/mcp ['add', 'greet']" in logs
+    assert f"n8n-standin reached http://{NAME}:8000/mcp {TOOLS}" in logs
     stack(*files, "--profile", "n8n", "down", "--timeout", "5")
 
 
@@ -225,7 +226,7 @@ def test_sse_when_selected(stack):
     try:
         up(stack)
         tools, greeting = stack.client("sse")
-        assert tools == ["add", "greet"] and greeting == "Hello, compose!"
+        assert tools == TOOLS and greeting == "Hello, compose!"
     finally:
         (stack.root / ".env").unlink()
         up(stack)

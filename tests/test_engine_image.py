@@ -24,8 +24,10 @@ from benchmark_load import HARDENED  # docker-compose.yml's hardening, as docker
 from commands import copy_of, docker_env, run, tool
 from containers import published_port, remove, run_with_input, start, wait_for_health
 from edits import coverage_verdict, raise_threshold_above_reach
+from example_server import TOOLS
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from mcp.types import ResourceTemplateReference
 
 NAME = "chora-engine-mcp"
 HTTP = ("--env", "MCP_TRANSPORT=streamable-http")
@@ -135,7 +137,8 @@ def test_image_adds_little_over_its_base(mcp_project, docker):
 def test_hardened_container_serves_mcp_only_with_its_token(mcp_project, docker, containers):
     """As compose runs it (read-only root, no capabilities, no privilege gain), over
     HTTP on all interfaces: healthy, /health open, MCP only with the token the
-    server generated in its data tier, and that token in no log line."""
+    server generated in its data tier, and that token in no log line. The
+    session goes through each capability of the example server."""
     name = f"{NAME}-http"
     containers.append(name)
     # HARDENED includes the data tier as compose gives it: a volume, writable
@@ -151,19 +154,65 @@ def test_hardened_container_serves_mcp_only_with_its_token(mcp_project, docker, 
         urllib.request.urlopen(urllib.request.Request(url, data=b"{}"), timeout=5)
     assert refused.value.code == 401
 
+    events: list[tuple[str, str]] = []
+
+    async def on_log(params):
+        events.append(("log", params.level))
+
+    async def on_progress(progress, total, message):
+        events.append(("progress", message))
+
     async def session():
+        """One session through every capability the example server has."""
         headers = {"Authorization": f"Bearer {token}"}
         async with (
             httpx2.AsyncClient(headers=headers) as http,
-            Client(streamable_http_client(url, http_client=http)) as client,
+            Client(
+                streamable_http_client(url, http_client=http),
+                logging_callback=on_log,
+                log_level="info",
+            ) as client,
         ):
+            capabilities = client.server_capabilities.model_dump(exclude_none=True)
             tools = await client.list_tools()
             greeting = await client.call_tool("greet", {"name": "container"})
-            return {t.name for t in tools.tools}, greeting.content[0].text
+            counted = await client.call_tool(
+                "count", {"steps": 2, "interval_seconds": 0}, progress_callback=on_progress
+            )
+            stats = await client.call_tool("text_stats", {"text": "one two"})
+            item = await client.read_resource("info://items/cherry")
+            completion = await client.complete(
+                ResourceTemplateReference(uri="info://items/{name}"),
+                {"name": "name", "value": "ch"},
+            )
+            prompt = await client.get_prompt("explain", {"topic": "containers"})
+            return {
+                "capabilities": sorted(capabilities),
+                "tools": sorted(t.name for t in tools.tools),
+                "greeting": greeting.content[0].text,
+                "counted": counted.content[0].text,
+                "stats": stats.structured_content,
+                "item": item.contents[0].text,
+                "completion": completion.completion.values,
+                "prompt": [message.role for message in prompt.messages],
+            }
 
-    names, greeting = anyio.run(session)
-    assert names == {"add", "greet"}
-    assert greeting == "Hello, container!"
+    assert anyio.run(session) == {
+        "capabilities": ["completions", "logging", "prompts", "resources", "tools"],
+        "tools": TOOLS,
+        "greeting": "Hello, container!",
+        "counted": "counted to 2",
+        "stats": {"characters": 7, "words": 2, "lines": 1},
+        "item": "A small stone fruit, sweet or sour.",
+        "completion": ["cherry"],
+        "prompt": ["user", "assistant"],
+    }
+    assert events == [
+        ("progress", "step 1 of 2"),
+        ("log", "info"),
+        ("progress", "step 2 of 2"),
+        ("log", "info"),
+    ]
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
         assert json.load(response)["status"] == "ok"
     logs = run([docker, "logs", name])
@@ -220,7 +269,7 @@ def test_stdio_session_through_docker_run_i(mcp_project, docker):
             return {t.name for t in tools.tools}, total.content[0].text
 
     names, total = anyio.run(session)
-    assert names == {"add", "greet"}
+    assert names == set(TOOLS)
     assert total == "42.0"
 
 

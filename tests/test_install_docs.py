@@ -12,11 +12,12 @@ the rule, not a list of blocks kept here.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
-from commands import copy_of, project_env, run
+from commands import copy_of, node_bin, project_env, run
 from questions import QUESTIONS, choices
 from template_repo import commit, git
 
@@ -63,6 +64,8 @@ def test_every_documented_command_runs(render, tmp_path, answers):
     git("init", "-q", "-b", "main", cwd=root)
     commit(root, "Start from chora-base")
     env = project_env(QUESTIONS["python_version"]["default"])
+    # The MCP README runs the Inspector, which needs a newer Node than the machine may have.
+    env["PATH"] = os.pathsep.join([node_bin(), env["PATH"]])
     ran = []
     for doc in doc_files(root):
         for language, body, reason in blocks(doc):

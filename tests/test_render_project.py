@@ -51,12 +51,25 @@ ALWAYS_WORKFLOWS = ["ci.yml", "codeql.yml", "dependency-review.yml", "release.ym
 
 TYPE_FILES = {
     "mcp_server": {
-        "src": ["__main__.py", "access.py", "auth.py", "config.py", "main.py", "server.py"],
+        "src": [
+            "__main__.py",
+            "access.py",
+            "auth.py",
+            "client_logging.py",
+            "config.py",
+            "main.py",
+            "prompts.py",
+            "protocol_errors.py",
+            "resources.py",
+            "server.py",
+            "tools.py",
+        ],
         "tests": [
             "conftest.py",
             "test_access.py",
             "test_auth.py",
             "test_config.py",
+            "test_features.py",
             "test_protocol.py",
             "test_server.py",
             "test_transports.py",
@@ -367,3 +380,18 @@ def test_plain_copy_needs_no_trust(tmp_path):
     assert (tmp_path / "project" / "src" / "my_project" / "server.py").is_file()
     answers = yaml.safe_load((tmp_path / "project" / ".copier-answers.yml").read_text())
     assert answers["project_type"] == "mcp_server"
+
+
+def test_inspector_recipes_run_the_pinned_inspector_on_the_server(render):
+    root = render()
+    inspector = answers_for("defaults")["mcp_inspector"]
+    server = ".venv/bin/python -m my_project"
+    for invocation, expected in [
+        (["inspect"], f"npx --yes {inspector} --web {server}"),
+        (
+            ["inspect-cli", "--method", "tools/list"],
+            f"npx --yes {inspector} --cli {server} --method tools/list",
+        ),
+    ]:
+        result = run([tool("just"), "--dry-run", *invocation], cwd=root)
+        assert result.stderr.strip() == expected

@@ -40,6 +40,7 @@ EXPECTED = [
     ("compose_config_tier", True),
     ("python_versions_tested", True),
     ("uv_version", True),
+    ("mcp_inspector", True),
     ("docker_registry", False),
 ]
 EXPECTED_ORDER = [name for name, _ in EXPECTED]
@@ -110,7 +111,7 @@ RULES = [
 
 
 def test_every_computed_value_but_the_slug_and_the_pins_is_a_rule():
-    assert PINS == ["uv_version"]
+    assert PINS == ["uv_version", "mcp_inspector"]
     assert [n for n in COMPUTED if n not in ("project_slug", *PINS)] == RULES
 
 
