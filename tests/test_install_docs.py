@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from commands import copy_of, node_bin, project_env, run
+from commands import copy_of, helm, node_bin, project_env, run
 from questions import QUESTIONS, choices
 from template_repo import commit, git
 
@@ -26,6 +26,7 @@ SKIP_REASONS = {
     "needs Docker and a registry": "base images come from a registry; the Docker tier runs these",
     "needs a newer template release": "copier update has nothing to bring to a fresh render",
     "needs a GitHub repository": "pushing, or reading what GitHub published, needs the remote",
+    "needs a Kubernetes cluster": "helm install and kubectl talk to a cluster; none runs here",
     "needs your release notes": (
         "a release refuses an empty Unreleased section; test_render_generated_release"
         " writes notes and runs these"
@@ -38,7 +39,7 @@ BLOCK = re.compile(
 FILE_SKIP = re.compile(r"<!-- docs-test: skip file, (?P<reason>[^>]+?) -->")
 CASES = [{"project_type": kind} for kind in choices("project_type")] + [
     {"include_justfile": False},
-    {"include_docker": True},
+    {"include_docker": True, "include_kubernetes": True},
 ]
 
 
@@ -65,7 +66,9 @@ def test_every_documented_command_runs(render, tmp_path, answers):
     commit(root, "Start from chora-base")
     env = project_env(QUESTIONS["python_version"]["default"])
     # The MCP README runs the Inspector, which needs a newer Node than the machine may have.
-    env["PATH"] = os.pathsep.join([node_bin(), env["PATH"]])
+    # ... and the Kubernetes guide's checks run helm.
+    helm_dir = os.path.dirname(helm())
+    env["PATH"] = os.pathsep.join([node_bin(), helm_dir, env["PATH"]])
     ran = []
     for doc in doc_files(root):
         for language, body, reason in blocks(doc):

@@ -17,7 +17,7 @@ from workflows import RELEASE_CHECK, step_runs
 
 @pytest.fixture
 def project(render, tmp_path):
-    root = copy_of(render(include_docker=True), tmp_path)
+    root = copy_of(render(include_docker=True, include_kubernetes=True), tmp_path)
     write_release_notes(root)
     git("init", "-q", "-b", "main", cwd=root)
     commit(root, "Start from chora-base")
@@ -41,6 +41,7 @@ def test_release_sets_the_version_moves_the_notes_commits_and_tags(project):
     assert section and section[1] == RELEASE_NOTE, "the unreleased notes belong to 0.2.0 now"
     assert changelog.index("## [Unreleased]") < changelog.index("## [0.2.0]")
     assert git("log", "-1", "--format=%s", cwd=project).strip() == "Release 0.2.0"
+    assert 'appVersion: "0.2.0"' in (project / "charts" / "my-project" / "Chart.yaml").read_text()
     assert git("cat-file", "-t", "v0.2.0", cwd=project).strip() == "tag"
     assert git("status", "--porcelain", cwd=project).strip() == ""
 
@@ -116,3 +117,16 @@ def test_the_workflows_refuse_a_version_without_notes(project):
         result = run_step(project, command, "v0.3.0")
         assert result.returncode != 0
         assert result.stderr.strip() == "release: CHANGELOG.md has no '## [0.3.0]' section"
+
+
+def test_the_workflows_refuse_a_chart_that_deploys_another_version(project):
+    assert release(project, "0.2.0").returncode == 0
+    chart = project / "charts" / "my-project" / "Chart.yaml"
+    chart.write_text(chart.read_text().replace('appVersion: "0.2.0"', 'appVersion: "0.1.0"'))
+    for command in check_steps(project):
+        result = run_step(project, command, "v0.2.0")
+        assert result.returncode != 0
+        assert (
+            result.stderr.strip()
+            == "release: charts/my-project/Chart.yaml's appVersion is not 0.2.0"
+        )

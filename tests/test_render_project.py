@@ -44,8 +44,27 @@ CASES = {
     "docker_ci_only": {"include_docker": True, "docker_strategy": "ci-only"},
     "docker_without_tests": {"include_docker": True, "include_tests": False},
     "docker_without_justfile": {"include_docker": True, "include_justfile": False},
+    "kubernetes": {"include_docker": True, "include_kubernetes": True},
 }
 
+# The Helm chart, under charts/<project_slug>/.
+CHART_FILES = ["Chart.yaml", "values.yaml", "values.schema.json"] + [
+    f"templates/{name}"
+    for name in [
+        "NOTES.txt",
+        "_helpers.tpl",
+        "configmap.yaml",
+        "deployment.yaml",
+        "hpa.yaml",
+        "ingress.yaml",
+        "networkpolicy.yaml",
+        "pdb.yaml",
+        "pvc.yaml",
+        "secret.yaml",
+        "service.yaml",
+        "serviceaccount.yaml",
+    ]
+]
 # Every project with GitHub Actions has these; docker.yml comes with Docker.
 ALWAYS_WORKFLOWS = ["ci.yml", "codeql.yml", "dependency-review.yml", "release.yml"]
 
@@ -136,6 +155,9 @@ def expected_files(answers: dict) -> set[str]:
             files.add("tests/test_healthcheck.py")
     if answers["compose_config_tier"]:
         files.add("config/settings.toml")
+    if answers["kubernetes_chart"]:
+        chart = f"charts/{answers['project_slug']}"
+        files |= {f"{chart}/{name}" for name in CHART_FILES} | {"docs/kubernetes.md"}
     return files
 
 
@@ -160,6 +182,11 @@ def test_no_unrendered_jinja(case):
         if not path.is_file() or path.name == "justfile":
             # just's own {{ }} interpolation is checked by `just --summary` below.
             continue
+        chart = path.relative_to(root).parts[0] == "charts"
+        if chart and path.name not in ("Chart.yaml", "values.yaml"):
+            # Helm's Go templates and the values schema are copied as they are;
+            # helm renders them in test_render_kubernetes.py.
+            continue
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"\$\{\{.*?\}\}", "", text)  # GitHub Actions expressions
         text = re.sub(r"pattern=\{\{\w+\}\}", "", text)  # docker/metadata-action tag patterns
@@ -173,6 +200,8 @@ def test_structured_files_parse(case):
     for path in root.rglob("*"):
         if path.suffix == ".toml":
             tomllib.loads(path.read_text(encoding="utf-8"))
+        elif path.parent.name == "templates" and path.parent.parent.parent.name == "charts":
+            continue  # Go templates of YAML: helm renders them (test_render_kubernetes.py)
         elif path.suffix in (".yml", ".yaml"):
             yaml.safe_load(path.read_text(encoding="utf-8"))
         elif path.suffix == ".json":
@@ -323,9 +352,24 @@ def test_text_files_pass_the_pre_commit_fixers(case, tmp_path):
     _, root = case
     root = copy_of(root, tmp_path)
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    config = yaml.safe_load(
+        (
+            TEMPLATE_ROOT
+            / "template"
+            / "{% if include_pre_commit %}.pre-commit-config.yaml{% endif %}"
+        ).read_text(encoding="utf-8")
+    )
+    excludes = {
+        hook["id"]: hook.get("exclude", "^$") for repo in config["repos"] for hook in repo["hooks"]
+    }
     for fixer in ("end-of-file-fixer", "trailing-whitespace-fixer", "check-yaml", "check-toml"):
         kind = {"check-yaml": (".yml", ".yaml"), "check-toml": (".toml",)}.get(fixer)
-        targets = [f for f in files if kind is None or f.endswith(kind)]
+        hook = fixer.removesuffix("-fixer") if fixer == "trailing-whitespace-fixer" else fixer
+        targets = [
+            f
+            for f in files
+            if (kind is None or f.endswith(kind)) and not re.search(excludes[hook], f)
+        ]
         run([tool(fixer), *targets], cwd=root)
 
 

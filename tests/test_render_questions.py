@@ -42,6 +42,8 @@ EXPECTED = [
     ("uv_version", True),
     ("mcp_inspector", True),
     ("docker_registry", False),
+    ("include_kubernetes", False),
+    ("kubernetes_chart", True),
 ]
 EXPECTED_ORDER = [name for name, _ in EXPECTED]
 COMPUTED = tuple(name for name, computed in EXPECTED if computed)

@@ -3,6 +3,8 @@
     python3 scripts/release.py bump X.Y.Z   # set the version, head the notes, commit, tag
     python3 scripts/release.py check vX.Y.Z # the tag matches; print its CHANGELOG notes
 
+The version lives in pyproject.toml; a Helm chart's appVersion follows it.
+
 `bump` refuses, in one line, whatever would make a bad release: a version that
 is not X.Y.Z or not greater than pyproject.toml's, a dirty work tree, a tag that
 exists. `check` is what a pushed tag must pass before anything is published.
@@ -20,6 +22,9 @@ from pathlib import Path
 
 PYPROJECT = Path("pyproject.toml")
 CHANGELOG = Path("CHANGELOG.md")
+# Helm charts deploy the project's version as their appVersion.
+CHARTS = sorted(Path("charts").glob("*/Chart.yaml"))
+APP_VERSION_LINE = re.compile(r'(?m)^appVersion: "([^"]*)"$')
 VERSION_LINE = re.compile(r'(?m)^version = "([^"]+)"$')
 UNRELEASED = "\n## [Unreleased]\n"
 
@@ -90,6 +95,10 @@ def bump(version: str) -> str:
     heading = f"{UNRELEASED}\n## [{version}] - {date.today().isoformat()}\n"
     CHANGELOG.write_text(changelog.replace(UNRELEASED, heading, 1), encoding="utf-8")
     changed = [str(PYPROJECT), str(CHANGELOG)]
+    for chart in CHARTS:
+        text = chart.read_text(encoding="utf-8")
+        chart.write_text(APP_VERSION_LINE.sub(f'appVersion: "{version}"', text), encoding="utf-8")
+        changed.append(str(chart))
     if Path("uv.lock").exists():  # it records the project's own version
         subprocess.run(["uv", "lock", "--quiet"], check=True)
         changed.append("uv.lock")
@@ -103,7 +112,12 @@ def check(tag: str) -> str:
     version = project_version()
     if tag != f"v{version}":
         raise Refused(f"tag {tag!r} does not match pyproject.toml's version {version} (v{version})")
-    return notes(version)
+    release_notes = notes(version)
+    for chart in CHARTS:
+        found = APP_VERSION_LINE.search(chart.read_text(encoding="utf-8"))
+        if not found or found[1] != version:
+            raise Refused(f"{chart}'s appVersion is not {version}")
+    return release_notes
 
 
 def main(argv: list[str] | None = None) -> int:
