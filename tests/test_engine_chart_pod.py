@@ -1,0 +1,168 @@
+"""Docker tier: the pod the Helm chart describes, run by Docker as the kubelet
+would run it. No cluster runs here, so the rendered Deployment is turned into
+`docker run` options: its environment (the ConfigMap), its user, read-only
+root and dropped capabilities, its emptyDirs (tmpfs owned by the pod's
+fsGroup), the token Secret and the settings file mounted read-only. The pod
+must pass its probes, as the kubelet asks them (Host: the pod's address),
+and serve MCP with the Secret's token to a client that names the Service."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import urllib.error
+import urllib.request
+
+import anyio
+import httpx2
+import pytest
+import yaml
+from commands import copy_of, docker_env, helm, run, tool
+from containers import published_port, remove, start
+from example_server import TOOLS
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+NAME = "chora-pod"
+NAMESPACE = "demo"
+# The Service's in-cluster name, as a client in another namespace writes it.
+SERVICE_HOST = f"{NAME}.{NAMESPACE}.svc.cluster.local:8000"
+# The kubelet asks the probes at the pod's own address.
+KUBELET_HOST = "10.244.1.7:8000"
+# The settings file the values give, which the pod must read.
+GREETING = "Howdy"
+
+
+@pytest.fixture(scope="module")
+def pod(render, tmp_path_factory, docker):
+    """The chart's Deployment (3 replicas: stateless) as one running container."""
+    work = tmp_path_factory.mktemp("pod")
+    root = copy_of(render(project_name=NAME, include_docker=True, include_kubernetes=True), work)
+    run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
+    overrides = work / "values.yaml"
+    overrides.write_text(
+        yaml.safe_dump(
+            {
+                "replicaCount": 3,
+                "image": {"repository": NAME, "tag": "latest"},
+                "settingsFile": f'[server]\ngreeting = "{GREETING}"\n',
+            }
+        ),
+        encoding="utf-8",
+    )
+    chart = str(root / "charts" / NAME)
+    rendered = run(
+        [helm(), "template", NAME, chart, "--namespace", NAMESPACE, "-f", str(overrides)]
+    ).stdout
+    found = {}
+    for document in yaml.safe_load_all(rendered):
+        if document:
+            found[(document["kind"], document["metadata"]["name"])] = document
+    deployment = found[("Deployment", NAME)]
+    pod_spec = deployment["spec"]["template"]["spec"]
+    container = pod_spec["containers"][0]
+    options = ["--publish", "127.0.0.1::8000", "--read-only"]
+    security = container["securityContext"]
+    options += ["--user", f"{security['runAsUser']}:{security['runAsGroup']}"]
+    options += ["--cap-drop", "ALL"] if security["capabilities"]["drop"] == ["ALL"] else []
+    if security["allowPrivilegeEscalation"] is False:
+        options += ["--security-opt", "no-new-privileges"]
+    for source in container["envFrom"]:
+        for key, value in found[("ConfigMap", source["configMapRef"]["name"])]["data"].items():
+            options += ["--env", f"{key}={value}"]
+    group = pod_spec["securityContext"]["fsGroup"]
+    volumes = {volume["name"]: volume for volume in pod_spec["volumes"]}
+    for mount in container["volumeMounts"]:
+        volume = volumes[mount["name"]]
+        if "emptyDir" in volume:
+            options += ["--tmpfs", f"{mount['mountPath']}:uid={security['runAsUser']},gid={group}"]
+        elif "secret" in volume:
+            secret = found[("Secret", volume["secret"]["secretName"])]
+            folder = work / "secret"
+            folder.mkdir()
+            token = base64.b64decode(secret["data"]["token"]).decode()
+            (folder / "token").write_text(token, encoding="utf-8")
+            (folder / "token").chmod(0o444)
+            options += ["--volume", f"{folder}:{mount['mountPath']}:ro"]
+        elif "configMap" in volume:
+            folder = work / "settings"
+            folder.mkdir()
+            for key, text in found[("ConfigMap", volume["configMap"]["name"])]["data"].items():
+                (folder / key).write_text(text, encoding="utf-8")
+            options += ["--volume", f"{folder}:{mount['mountPath']}:ro"]
+    remove(docker, NAME)
+    start(docker, NAME, container["image"], *options)
+    port = published_port(docker, NAME)
+    # Started within the startup probe's budget (failureThreshold x periodSeconds)?
+    probe = container["startupProbe"]
+    deadline = time.monotonic() + probe["failureThreshold"] * probe["periodSeconds"]
+    while get(port, probe["httpGet"]["path"], KUBELET_HOST) != 200:
+        assert time.monotonic() < deadline, run([docker, "logs", NAME], check=False).stderr
+        time.sleep(0.25)
+    yield {"container": container, "token": token, "port": port}
+    remove(docker, NAME)
+
+
+def get(port: str, path: str, host: str) -> int:
+    """The status of a GET; 0 while nothing answers yet."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError):
+        return 0
+
+
+def test_the_pod_passes_its_probes_as_the_kubelet_asks(pod):
+    for kind in ("startupProbe", "readinessProbe", "livenessProbe"):
+        path = pod["container"][kind]["httpGet"]["path"]
+        assert get(pod["port"], path, KUBELET_HOST) == 200
+
+
+def test_the_pod_serves_mcp_through_the_service_with_the_secrets_token(pod):
+    url = f"http://127.0.0.1:{pod['port']}/mcp"
+    ping = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}).encode()
+
+    def post(host: str, token: str) -> int:
+        request = urllib.request.Request(
+            url,
+            data=ping,
+            method="POST",
+            headers={
+                "Host": host,
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json, text/event-stream",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert post(SERVICE_HOST, "not-the-token-0123456789") == 401
+    assert post("attacker.example", pod["token"]) == 421
+    assert post(SERVICE_HOST, pod["token"]) not in (401, 421)
+
+    async def session() -> tuple[list[str], str]:
+        headers = {"Authorization": f"Bearer {pod['token']}"}
+        async with (
+            httpx2.AsyncClient(headers=headers) as http,
+            Client(streamable_http_client(url, http_client=http), mode="legacy") as client,
+        ):
+            tools = sorted(tool.name for tool in (await client.list_tools()).tools)
+            greeting = await client.call_tool("greet", {"name": "pod"})
+            return tools, greeting.content[0].text
+
+    tools, greeting = anyio.run(session)
+    assert tools == TOOLS
+    assert greeting == f"{GREETING}, pod!", "the settings file from the chart's ConfigMap"
+
+
+def test_more_than_one_pod_makes_it_stateless(docker, pod):
+    environment = run([docker, "exec", NAME, "env"]).stdout.splitlines()
+    assert "MCP_STATELESS_HTTP=true" in environment
