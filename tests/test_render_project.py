@@ -45,6 +45,11 @@ CASES = {
     "docker_without_tests": {"include_docker": True, "include_tests": False},
     "docker_without_justfile": {"include_docker": True, "include_justfile": False},
     "kubernetes": {"include_docker": True, "include_kubernetes": True},
+    "kubernetes_without_justfile": {
+        "include_docker": True,
+        "include_kubernetes": True,
+        "include_justfile": False,
+    },
 }
 
 # The Helm chart, under charts/<project_slug>/.
