@@ -70,11 +70,12 @@ def test_release_jobs_follow_the_pypi_answer(render, method):
     publish = next(step for step in pypi["steps"] if step.get("name") == "Publish to PyPI")
     if method == "trusted":
         assert pypi["permissions"] == {"id-token": "write"}
-        assert publish["run"] == "uv publish --trusted-publishing always"
+        assert publish["run"] == "uv publish --trusted-publishing always dist/*.whl dist/*.tar.gz"
         assert "env" not in publish, "trusted publishing needs no stored secret"
     else:
         assert pypi["permissions"] == {}
         assert publish["env"] == {"UV_PUBLISH_TOKEN": "${{ secrets.PYPI_API_TOKEN }}"}
+        assert publish["run"] == "uv publish dist/*.whl dist/*.tar.gz"
 
 
 def test_a_proprietary_project_does_not_publish_by_default(render):
