@@ -2,9 +2,10 @@
 would run it. No cluster runs here, so the rendered Deployment is turned into
 `docker run` options: its environment (the ConfigMap), its user, read-only
 root and dropped capabilities, its emptyDirs (tmpfs owned by the pod's
-fsGroup), the token Secret and the settings file mounted read-only. The pod
-must pass its probes, as the kubelet asks them (Host: the pod's address),
-and serve MCP with the Secret's token to a client that names the Service."""
+fsGroup), the token Secret and the settings file mounted read-only. For each
+project type with a chart, the pod must pass its probes, as the kubelet asks
+them (Host: the pod's address), and serve with the Secret's token; the MCP
+server to a client that names the Service."""
 
 from __future__ import annotations
 
@@ -24,42 +25,43 @@ from example_server import TOOLS
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-NAME = "chora-pod"
+NAMES = {"mcp_server": "chora-pod", "web_service": "chora-pod-web"}
 NAMESPACE = "demo"
-# The Service's in-cluster name, as a client in another namespace writes it.
-SERVICE_HOST = f"{NAME}.{NAMESPACE}.svc.cluster.local:8000"
+# A route behind the token, by project type.
+PROTECTED = {"mcp_server": "/mcp", "web_service": "/hello/pod"}
 # The kubelet asks the probes at the pod's own address.
 KUBELET_HOST = "10.244.1.7:8000"
 # The settings file the values give, which the pod must read.
 GREETING = "Howdy"
 
 
-@pytest.fixture(scope="module")
-def pod(render, tmp_path_factory, docker):
-    """The chart's Deployment (3 replicas: stateless) as one running container."""
+def service_host(name: str) -> str:
+    """The Service's in-cluster name, as a client in another namespace writes it."""
+    return f"{name}.{NAMESPACE}.svc.cluster.local:8000"
+
+
+@pytest.fixture(scope="module", params=list(NAMES))
+def pod(request, render, tmp_path_factory, docker):
+    """The chart's Deployment (3 replicas) as one running container."""
+    kind, name = request.param, NAMES[request.param]
     work = tmp_path_factory.mktemp("pod")
-    root = copy_of(render(project_name=NAME, include_docker=True, include_kubernetes=True), work)
+    answers = {"project_type": kind, "include_docker": True, "include_kubernetes": True}
+    root = copy_of(render(project_name=name, **answers), work)
     run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
+    values: dict = {"replicaCount": 3, "image": {"repository": name, "tag": "latest"}}
+    if kind == "mcp_server":
+        values["settingsFile"] = f'[server]\ngreeting = "{GREETING}"\n'
     overrides = work / "values.yaml"
-    overrides.write_text(
-        yaml.safe_dump(
-            {
-                "replicaCount": 3,
-                "image": {"repository": NAME, "tag": "latest"},
-                "settingsFile": f'[server]\ngreeting = "{GREETING}"\n',
-            }
-        ),
-        encoding="utf-8",
-    )
-    chart = str(root / "charts" / NAME)
+    overrides.write_text(yaml.safe_dump(values), encoding="utf-8")
+    chart = str(root / "charts" / name)
     rendered = run(
-        [helm(), "template", NAME, chart, "--namespace", NAMESPACE, "-f", str(overrides)]
+        [helm(), "template", name, chart, "--namespace", NAMESPACE, "-f", str(overrides)]
     ).stdout
     found = {}
     for document in yaml.safe_load_all(rendered):
         if document:
             found[(document["kind"], document["metadata"]["name"])] = document
-    deployment = found[("Deployment", NAME)]
+    deployment = found[("Deployment", name)]
     pod_spec = deployment["spec"]["template"]["spec"]
     container = pod_spec["containers"][0]
     options = ["--publish", "127.0.0.1::8000", "--read-only"]
@@ -91,17 +93,17 @@ def pod(render, tmp_path_factory, docker):
             for key, text in found[("ConfigMap", volume["configMap"]["name"])]["data"].items():
                 (folder / key).write_text(text, encoding="utf-8")
             options += ["--volume", f"{folder}:{mount['mountPath']}:ro"]
-    remove(docker, NAME)
-    start(docker, NAME, container["image"], *options)
-    port = published_port(docker, NAME)
+    remove(docker, name)
+    start(docker, name, container["image"], *options)
+    port = published_port(docker, name)
     # Started within the startup probe's budget (failureThreshold x periodSeconds)?
     probe = container["startupProbe"]
     deadline = time.monotonic() + probe["failureThreshold"] * probe["periodSeconds"]
     while get(port, probe["httpGet"]["path"], KUBELET_HOST) != 200:
-        assert time.monotonic() < deadline, run([docker, "logs", NAME], check=False).stderr
+        assert time.monotonic() < deadline, run([docker, "logs", name], check=False).stderr
         time.sleep(0.25)
-    yield {"container": container, "token": token, "port": port}
-    remove(docker, NAME)
+    yield {"kind": kind, "name": name, "container": container, "token": token, "port": port}
+    remove(docker, name)
 
 
 def get(port: str, path: str, host: str) -> int:
@@ -122,31 +124,37 @@ def test_the_pod_passes_its_probes_as_the_kubelet_asks(pod):
         assert get(pod["port"], path, KUBELET_HOST) == 200
 
 
-def test_the_pod_serves_mcp_through_the_service_with_the_secrets_token(pod):
-    url = f"http://127.0.0.1:{pod['port']}/mcp"
+def call(pod, host: str, token: str) -> int:
+    """The status of a request to the pod's protected route."""
+    path = PROTECTED[pod["kind"]]
     ping = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{pod['port']}{path}",
+        data=ping if pod["kind"] == "mcp_server" else None,
+        headers={
+            "Host": host,
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
-    def post(host: str, token: str) -> int:
-        request = urllib.request.Request(
-            url,
-            data=ping,
-            method="POST",
-            headers={
-                "Host": host,
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/json",
-                "Accept": "application/json, text/event-stream",
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
 
-    assert post(SERVICE_HOST, "not-the-token-0123456789") == 401
-    assert post("attacker.example", pod["token"]) == 421
-    assert post(SERVICE_HOST, pod["token"]) not in (401, 421)
+def test_the_pod_serves_only_with_the_secrets_token(pod):
+    host = service_host(pod["name"])
+    assert call(pod, host, "not-the-token-0123456789") == 401
+    assert call(pod, host, pod["token"]) == 200
+
+
+@pytest.mark.parametrize("pod", ["mcp_server"], indirect=True)
+def test_the_mcp_pod_serves_mcp_clients_and_refuses_other_hosts(pod):
+    assert call(pod, "attacker.example", pod["token"]) == 421, "other Host headers: refused"
+    url = f"http://127.0.0.1:{pod['port']}/mcp"
 
     async def session() -> tuple[list[str], str]:
         headers = {"Authorization": f"Bearer {pod['token']}"}
@@ -163,6 +171,7 @@ def test_the_pod_serves_mcp_through_the_service_with_the_secrets_token(pod):
     assert greeting == f"{GREETING}, pod!", "the settings file from the chart's ConfigMap"
 
 
-def test_more_than_one_pod_makes_it_stateless(docker, pod):
-    environment = run([docker, "exec", NAME, "env"]).stdout.splitlines()
+@pytest.mark.parametrize("pod", ["mcp_server"], indirect=True)
+def test_more_than_one_pod_makes_the_mcp_server_stateless(docker, pod):
+    environment = run([docker, "exec", pod["name"], "env"]).stdout.splitlines()
     assert "MCP_STATELESS_HTTP=true" in environment
