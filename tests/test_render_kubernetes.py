@@ -223,3 +223,14 @@ def test_the_recipes_drive_helm_on_the_chart(chart):
     )
     assert dry_run("k8s-uninstall") == f"helm uninstall {RELEASE}"
     assert dry_run("k8s-lint") == f"helm lint --strict charts/{RELEASE}"
+
+
+def test_env_overrides_what_the_chart_derives_once(chart):
+    """docs/kubernetes.md's session-affinity route: env: turns stateless mode off."""
+    kind, chart_dir = chart
+    variable = "MCP_STATELESS_HTTP" if kind == "mcp_server" else "LOG_LEVEL"
+    overrides = ["--set", "replicaCount=3", "--set", f"env.{variable}=false"]
+    rendered = template(chart_dir, *overrides).stdout
+    configmap = next(d for d in rendered.split("\n---") if "\nkind: ConfigMap" in d)
+    assert configmap.count(f"\n  {variable}: ") == 1, "each setting once"
+    assert f'\n  {variable}: "false"' in configmap
