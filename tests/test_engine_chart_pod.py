@@ -16,17 +16,17 @@ import urllib.error
 import urllib.request
 
 import anyio
+import charts
 import httpx2
 import pytest
 import yaml
-from commands import copy_of, docker_env, helm, run, tool
+from commands import copy_of, docker_env, run, tool
 from containers import published_port, remove, start
 from example_server import TOOLS
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 NAMES = {"mcp_server": "chora-pod", "web_service": "chora-pod-web"}
-NAMESPACE = "demo"
 # A route behind the token, by project type.
 PROTECTED = {"mcp_server": "/mcp", "web_service": "/hello/pod"}
 # The kubelet asks the probes at the pod's own address.
@@ -37,7 +37,7 @@ GREETING = "Howdy"
 
 def service_host(name: str) -> str:
     """The Service's in-cluster name, as a client in another namespace writes it."""
-    return f"{name}.{NAMESPACE}.svc.cluster.local:8000"
+    return f"{name}.{charts.NAMESPACE}.svc.cluster.local:8000"
 
 
 @pytest.fixture(scope="module", params=list(NAMES))
@@ -53,14 +53,8 @@ def pod(request, render, tmp_path_factory, docker):
         values["settingsFile"] = f'[server]\ngreeting = "{GREETING}"\n'
     overrides = work / "values.yaml"
     overrides.write_text(yaml.safe_dump(values), encoding="utf-8")
-    chart = str(root / "charts" / name)
-    rendered = run(
-        [helm(), "template", name, chart, "--namespace", NAMESPACE, "-f", str(overrides)]
-    ).stdout
-    found = {}
-    for document in yaml.safe_load_all(rendered):
-        if document:
-            found[(document["kind"], document["metadata"]["name"])] = document
+    rendered = charts.template(root / "charts" / name, name, "-f", str(overrides)).stdout
+    found = charts.resources(rendered)
     deployment = found[("Deployment", name)]
     pod_spec = deployment["spec"]["template"]["spec"]
     container = pod_spec["containers"][0]
@@ -106,9 +100,8 @@ def pod(request, render, tmp_path_factory, docker):
     remove(docker, name)
 
 
-def get(port: str, path: str, host: str) -> int:
-    """The status of a GET; 0 while nothing answers yet."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
+def status(request: urllib.request.Request) -> int:
+    """The HTTP status a request gets; 0 while nothing answers yet."""
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status
@@ -116,6 +109,10 @@ def get(port: str, path: str, host: str) -> int:
         return error.code
     except (urllib.error.URLError, ConnectionError):
         return 0
+
+
+def get(port: str, path: str, host: str) -> int:
+    return status(urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host}))
 
 
 def test_the_pod_passes_its_probes_as_the_kubelet_asks(pod):
@@ -138,11 +135,7 @@ def call(pod, host: str, token: str) -> int:
             "Accept": "application/json, text/event-stream",
         },
     )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    return status(request)
 
 
 def test_the_pod_serves_only_with_the_secrets_token(pod):

@@ -9,6 +9,7 @@ import json
 import os
 import re
 
+import charts
 import pytest
 import yaml
 from commands import checkov, copy_of, helm, run, tool, tool_env
@@ -60,20 +61,16 @@ def chart(request, render):
 
 
 def template(chart_dir, *overrides: str, check: bool = True):
-    return run(
-        [helm(), "template", RELEASE, str(chart_dir), "--namespace", "demo", *overrides],
-        check=check,
-    )
+    return charts.template(chart_dir, RELEASE, *overrides, check=check)
 
 
-def manifests(chart_dir, *overrides: str) -> dict[str, dict]:
-    """The rendered resources by kind (and name where a kind repeats)."""
-    found = {}
-    for document in yaml.safe_load_all(template(chart_dir, *overrides).stdout):
-        if document:
-            key = document["kind"]
-            found[key if key not in found else f"{key}/{document['metadata']['name']}"] = document
-    return found
+def manifests(chart_dir, *overrides: str) -> dict[tuple[str, str], dict]:
+    return charts.resources(template(chart_dir, *overrides).stdout)
+
+
+CONFIG = ("ConfigMap", RELEASE)
+DEPLOYMENT = ("Deployment", RELEASE)
+TOKEN_SECRET = ("Secret", f"{RELEASE}-token")
 
 
 def test_helm_lint_passes(chart):
@@ -109,7 +106,7 @@ def test_each_rendering_is_valid_kubernetes_and_passes_checkov(chart, override, 
 def test_more_than_one_pod_makes_the_mcp_server_stateless(chart, override):
     kind, chart_dir = chart
     overrides, scales_out = OVERRIDES[override]
-    settings = manifests(chart_dir, *overrides)["ConfigMap"]["data"]
+    settings = manifests(chart_dir, *overrides)[CONFIG]["data"]
     if kind == "mcp_server":
         assert settings.get("MCP_STATELESS_HTTP") == ("true" if scales_out else None)
     else:
@@ -119,7 +116,7 @@ def test_more_than_one_pod_makes_the_mcp_server_stateless(chart, override):
 def test_the_pod_is_hardened_and_probed(chart):
     kind, chart_dir = chart
     found = manifests(chart_dir)
-    pod = found["Deployment"]["spec"]["template"]["spec"]
+    pod = found[DEPLOYMENT]["spec"]["template"]["spec"]
     container = pod["containers"][0]
     assert pod["automountServiceAccountToken"] is False
     assert pod["securityContext"]["runAsNonRoot"] is True
@@ -138,17 +135,18 @@ def test_the_pod_is_hardened_and_probed(chart):
     mounts = {mount["mountPath"]: mount for mount in container["volumeMounts"]}
     assert {"/tmp", "/app/ephemeral", "/app/data", "/run/secrets/app"} <= set(mounts)
     assert mounts["/run/secrets/app"]["readOnly"] is True
-    assert {"Service", "ServiceAccount", "PodDisruptionBudget", "NetworkPolicy"} <= set(found)
-    assert "HorizontalPodAutoscaler" not in found and "Ingress" not in found
+    kinds = {kind for kind, _ in found}
+    assert {"Service", "ServiceAccount", "PodDisruptionBudget", "NetworkPolicy"} <= kinds
+    assert "HorizontalPodAutoscaler" not in kinds and "Ingress" not in kinds
     token_variable = "MCP_AUTH_TOKEN_FILE" if kind == "mcp_server" else "SERVICE_AUTH_TOKEN_FILE"
-    assert found["ConfigMap"]["data"][token_variable] == "/run/secrets/app/token"
+    assert found[CONFIG]["data"][token_variable] == "/run/secrets/app/token"
 
 
 def test_a_settings_change_rolls_the_pods(chart):
     _, chart_dir = chart
 
     def checksum(*overrides: str) -> str:
-        pod = manifests(chart_dir, *overrides)["Deployment"]["spec"]["template"]
+        pod = manifests(chart_dir, *overrides)[DEPLOYMENT]["spec"]["template"]
         return pod["metadata"]["annotations"]["checksum/config"]
 
     assert checksum() == checksum()
@@ -157,10 +155,10 @@ def test_a_settings_change_rolls_the_pods(chart):
 
 def test_an_existing_secret_replaces_the_generated_one(chart):
     _, chart_dir = chart
-    assert manifests(chart_dir)["Secret"]["metadata"]["name"] == f"{RELEASE}-token"
+    assert TOKEN_SECRET in manifests(chart_dir)
     found = manifests(chart_dir, "--set", "auth.existingSecret=team-token")
-    assert "Secret" not in found
-    volumes = found["Deployment"]["spec"]["template"]["spec"]["volumes"]
+    assert "Secret" not in {kind for kind, _ in found}
+    volumes = found[DEPLOYMENT]["spec"]["template"]["spec"]["volumes"]
     assert {"secretName": "team-token"}.items() <= next(
         v["secret"] for v in volumes if v["name"] == "token"
     ).items()
@@ -189,7 +187,7 @@ def test_the_chart_deploys_the_project_version(chart):
     _, chart_dir = chart
     metadata = yaml.safe_load((chart_dir / "Chart.yaml").read_text(encoding="utf-8"))
     assert metadata["appVersion"] == effective()["project_version"]
-    image = manifests(chart_dir)["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    image = manifests(chart_dir)[DEPLOYMENT]["spec"]["template"]["spec"]["containers"][0]
     assert re.fullmatch(rf".+/{RELEASE}:{re.escape(metadata['appVersion'])}", image["image"])
 
 

@@ -47,10 +47,9 @@ def parse(version: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
-def section(heading: str) -> str | None:
-    """The CHANGELOG's text under `## [heading]` (a date may follow), up to the
+def section(text: str, heading: str) -> str | None:
+    """A CHANGELOG's text under `## [heading]` (a date may follow), up to the
     next such heading; None if there is no such heading."""
-    text = CHANGELOG.read_text(encoding="utf-8")
     found = re.search(rf"(?m)^## \[{re.escape(heading)}\]( - .*)?$", text)
     if not found:
         return None
@@ -60,7 +59,7 @@ def section(heading: str) -> str | None:
 
 
 def notes(version: str) -> str:
-    body = section(version)
+    body = section(CHANGELOG.read_text(encoding="utf-8"), version)
     if body is None:
         raise Refused(f"CHANGELOG.md has no '## [{version}]' section")
     if not body:
@@ -86,7 +85,7 @@ def bump(version: str) -> str:
     changelog = CHANGELOG.read_text(encoding="utf-8")
     if UNRELEASED not in changelog:
         raise Refused("CHANGELOG.md has no '## [Unreleased]' heading")
-    if not section("Unreleased"):
+    if not section(changelog, "Unreleased"):
         raise Refused("CHANGELOG.md has nothing under '## [Unreleased]': say what changed first")
     pyproject = PYPROJECT.read_text(encoding="utf-8")
     PYPROJECT.write_text(
