@@ -4,18 +4,21 @@
 default:
     @just --list
 
-# Install the test dependencies into .venv
+# Install the test tools into .venv, exactly as uv.lock pins them
 install:
-    python3 -m venv .venv
-    .venv/bin/pip install -q '.[test]'
+    uv sync --locked
 
-# Run every test tier (Docker tier skips without an engine, except in CI)
+# Bring uv.lock in line with pyproject.toml (--upgrade: newer releases too)
+lock *ARGS:
+    uv lock {{ ARGS }}
+
+# Run every test tier on two workers (Docker tier skips without an engine, except in CI)
 test *ARGS:
-    .venv/bin/python -m pytest {{ ARGS }}
+    .venv/bin/python -m pytest -n 2 {{ ARGS }}
 
 # Fast tier only: render and check with the real tools
 test-fast:
-    .venv/bin/python -m pytest -m "not slow and not docker"
+    .venv/bin/python -m pytest -n 2 -m "not slow and not docker"
 
 # Render the default project into DEST to look at it
 render DEST="/tmp/chora-demo":
@@ -23,20 +26,20 @@ render DEST="/tmp/chora-demo":
 
 # Start a local Docker engine and the stand-in base image (machines without a registry)
 docker-setup PYTHON="3.13":
-    bash scripts/docker-engine.sh
-    bash scripts/standin-base-image.sh {{ PYTHON }}
+    bash .ci/docker-engine.sh
+    bash .ci/standin-base-image.sh {{ PYTHON }}
 
 # Measure the default MCP project's image: size, cold build, rebuild, context
 benchmark *ARGS:
-    .venv/bin/python scripts/benchmark_docker.py {{ ARGS }}
+    .venv/bin/python -m benchmarks.image {{ ARGS }}
 
 # Load the default MCP server's image: sessions x tool calls, per HTTP mode
 benchmark-load *ARGS:
-    .venv/bin/python scripts/benchmark_load.py {{ ARGS }}
+    .venv/bin/python -m benchmarks.load {{ ARGS }}
 
 # Time how fast the generated MCP server and web service refuse a bad setting
 benchmark-startup *ARGS:
-    .venv/bin/python scripts/benchmark_startup.py {{ ARGS }}
+    .venv/bin/python -m benchmarks.startup {{ ARGS }}
 
 # Tag release VERSION (X.Y.Z) for copier: pyproject.toml and CHANGELOG.md must name it, nothing uncommitted
 release VERSION:
@@ -55,5 +58,5 @@ release VERSION:
 
 # Lint the repository's own Python
 lint:
-    .venv/bin/ruff check tests scripts
-    .venv/bin/ruff format --check tests scripts
+    .venv/bin/ruff check tests adopt benchmarks .ci
+    .venv/bin/ruff format --check tests adopt benchmarks .ci

@@ -1,35 +1,65 @@
 """Fixtures shared by the tiers, and the tiers themselves.
 
-A test file's name says its tier, and this file turns the name into the
-marker that `-m` selects on, so the two cannot disagree:
+Each subject has a folder (tests/docker/, tests/update/, ...); a test file's
+name in it says its tier, and this file turns the name into the marker that
+`-m` selects on, so the two cannot disagree:
 
-    test_render_*.py   fast     render (or copy, update) and check with real tools
-    test_install_*.py  slow     install generated projects and run their own gates
-    test_engine_*.py   docker   build and run images on a real Docker engine
+    test_fast*.py    fast     render (or copy, update) and check with real tools
+    test_slow*.py    slow     install generated projects and run their own gates
+    test_docker*.py  docker   build and run images on a real Docker engine
 
-The prefixes are in tiers.py; helpers live in commands.py (running tools)
-and questions.py (copier.yml).
+The prefixes are in support/tiers.py; the helpers are in support/.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import documented
 import pytest
-from commands import IN_CI, docker_binary
-from questions import check_answer_keys
-from template_repo import build_template_repo, plain_clone
+from commands import IN_CI, copy_of, docker_binary, helm, node_bin, project_env, run, tool
+from questions import QUESTIONS, check_answer_keys
+from template_repo import build_template_repo, commit, git, plain_clone
 from tiers import tier_marker
 
 
-@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects, and before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         marker = tier_marker(item.path.name)
         if marker:
             item.add_marker(marker)
+        # Under `-n 2 --dist loadgroup` (.ci/run), a file's tests stay on one worker,
+        # so its module-scoped setup (a built image, a checkov run) happens once;
+        # tests that share a session-scoped install name their group themselves.
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(
+                pytest.mark.xdist_group(str(item.path.relative_to(item.config.rootpath)))
+            )
+
+
+_TEST_TIME: dict[str, list[float]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each tier's test time (setup, call, teardown), from every worker."""
+    tier = tier_marker(Path(report.nodeid.split("::")[0]).name) or "fast"
+    spent = _TEST_TIME.setdefault(tier, [0, 0.0])
+    spent[0] += report.when == "call"
+    spent[1] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line per tier: how many tests ran and the time they took, added up
+    over the workers (so, under -n 2, up to twice the wall time)."""
+    if _TEST_TIME:
+        terminalreporter.section("test time per tier")
+        for tier, (count, seconds) in sorted(_TEST_TIME.items()):
+            terminalreporter.line(f"{tier:>6}: {int(count):4d} tests, {seconds:7.1f} s")
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +82,48 @@ def render(copie_session) -> Callable[..., Path]:
         return cache[key]
 
     return _render
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A generated project, committed in git and installed by following its docs."""
+
+    root: Path
+    env: dict[str, str]
+    ran: list[documented.Ran]
+    other_venv: Path
+
+
+@pytest.fixture(scope="session")
+def installed(render, tmp_path_factory) -> Callable[..., Installed]:
+    """Install each set of answers once per session, the way its docs say.
+
+    The render is committed in git, as the post-copy message says, and every
+    block of its docs runs in order (documented.follow), with someone else's
+    virtualenv active, so each slow-tier check that needs an installed project
+    shares the one install. Tests that use the same answers run on one
+    pytest-xdist worker: mark them documented.install_group(**answers).
+    """
+    cache: dict[tuple, Installed] = {}
+
+    def _installed(**answers) -> Installed:
+        key = tuple(sorted(answers.items()))
+        if key not in cache:
+            work = tmp_path_factory.mktemp("installed")
+            root = copy_of(render(**answers), work)
+            git("init", "-q", "-b", "main", cwd=root)
+            commit(root, "Start from chora-base")
+            env = project_env(QUESTIONS["python_version"]["default"])
+            # The MCP README runs the Inspector, which needs a newer Node than the
+            # machine may have; the Kubernetes guide's checks run helm.
+            env["PATH"] = os.pathsep.join([node_bin(), os.path.dirname(helm()), env["PATH"]])
+            other = work / "someone-elses-venv"
+            run([tool("uv"), "venv", str(other)], env=env)
+            env["VIRTUAL_ENV"] = str(other)
+            cache[key] = Installed(root, env, documented.follow(root, env), other)
+        return cache[key]
+
+    return _installed
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +154,7 @@ def docker() -> str:
     except (OSError, subprocess.TimeoutExpired):
         answered = False
     if not answered:
-        message = f"no Docker engine answers {binary} info (start one: scripts/docker-engine.sh)"
+        message = f"no Docker engine answers {binary} info (start one: .ci/docker-engine.sh)"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)

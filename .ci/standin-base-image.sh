@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Build a local stand-in for python:<version>-slim from Debian packages and
+# import it under that tag, for engines that cannot reach a registry.
+# With a registry you never need this: `docker pull python:3.13-slim`.
+#
+#   .ci/standin-base-image.sh 3.13      # Debian trixie's Python 3.13
+#   .ci/standin-base-image.sh 3.11      # Debian bookworm's Python 3.11
+#
+# The host's CA bundle is copied in so pip trusts the same authorities as the
+# host (the same step a build behind a TLS-intercepting proxy needs).
+set -euo pipefail
+
+version=${1:-3.13}
+DOCKER=${DOCKER:-/usr/bin/docker}
+tag="python:${version}-slim"
+
+case "$version" in
+    3.11) suite=bookworm ;;
+    3.13) suite=trixie ;;
+    *) echo "standin-base-image: no Debian release ships Python $version; use 3.11 or 3.13" >&2; exit 2 ;;
+esac
+
+if "$DOCKER" image inspect "$tag" >/dev/null 2>&1; then
+    echo "standin-base-image: $tag already present"
+    exit 0
+fi
+
+if ! command -v debootstrap >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq debootstrap >/dev/null
+fi
+
+rootfs=$(mktemp -d /tmp/standin-rootfs.XXXXXX)
+trap 'rm -rf "$rootfs"' EXIT
+
+debootstrap --variant=minbase \
+    --include=python3,python3-venv,python3-pip,ca-certificates \
+    "$suite" "$rootfs" http://deb.debian.org/debian >/tmp/standin-debootstrap.log 2>&1 \
+    || { tail -20 /tmp/standin-debootstrap.log >&2; exit 1; }
+
+ln -sf python3 "$rootfs/usr/bin/python"
+ln -sf pip3 "$rootfs/usr/bin/pip"
+rm -f "$rootfs"/usr/lib/python3*/EXTERNALLY-MANAGED
+cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+
+tar -C "$rootfs" -c . | "$DOCKER" import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c 'ENV LANG=C.UTF-8' \
+    -c 'CMD ["python3"]' \
+    - "$tag" >/dev/null
+echo "standin-base-image: imported $tag"

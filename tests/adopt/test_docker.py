@@ -1,0 +1,59 @@
+"""Docker tier: a public chora-base project, migrated by python -m adopt from
+a plain clone, builds an image that runs healthy; the MCP server answers an
+MCP client with the project's own tools."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from commands import docker_env, run, tool
+from containers import remove, run_with_input, start, wait_for_health
+from edits import conflicted, resolve_taking_the_template
+from mcp import Client, StdioServerParameters
+from public_projects import adopt, make_user_edits, public_project
+from questions import choices
+from template_repo import commit
+
+
+@pytest.mark.parametrize("project_type", choices("project_type"))
+def test_migrated_project_builds_and_runs(clone, docker, tmp_path, project_type):
+    name = "adopted-" + project_type.replace("_", "-")
+    root = public_project(tmp_path / name, project_type)
+    make_user_edits(root)
+    assert adopt(clone, root, "--defaults").returncode == 0
+    resolve_taking_the_template(root)
+    assert conflicted(root) == []
+    commit(root, "Migrate to chora-base")
+    env = docker_env(docker)
+    run([tool("just"), "docker-build"], cwd=root, env=env, timeout=900)
+    verified = run([tool("just"), "docker-verify"], cwd=root, env=env)
+    assert f"{name}:latest OK: {name.replace('-', '_')} 0.3.0 uid 1000" in verified.stdout
+    if project_type in ("mcp_server", "web_service"):  # the serving types run on
+        try:
+            start(docker, name, f"{name}:latest", "--interactive")
+            wait_for_health(docker, name, "healthy", timeout=60)
+        finally:
+            remove(docker, name)
+    if project_type == "mcp_server":
+        assert stdio_tools(docker, f"{name}:latest") == {"example_tool", "hello_world"}
+    elif project_type == "cli_tool":
+        result = run_with_input(docker, f"{name}:latest", "stats", text="a b\n")
+        assert result.stdout.split() == ["1", "2", "4", "-"], result.stderr
+    elif project_type == "library":
+        printed = run([docker, "run", "--rm", f"{name}:latest"]).stdout
+        assert printed.strip() == f"{name.replace('-', '_')} 0.3.0"
+
+
+def stdio_tools(docker: str, image: str) -> set[str]:
+    """The tools an MCP client lists from `docker run -i IMAGE`."""
+    params = StdioServerParameters(command=docker, args=["run", "-i", "--rm", image])
+
+    async def session():
+        async with Client(params) as client:
+            listed = await client.list_tools()
+            said = await client.call_tool("hello_world", {})
+            return {t.name for t in listed.tools}, said.content[0].text
+
+    names, said = anyio.run(session)
+    assert said == f"Hello from {image.split(':')[0]}!", said
+    return names

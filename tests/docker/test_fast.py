@@ -1,0 +1,385 @@
+"""Fast tier for the Docker layer: every project type x strategy, checked
+with hadolint, `docker compose config` and `just --dry-run`."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+from commands import checkov_results, copy_of, run, tool, tool_env
+from questions import choices
+
+PROJECT_TYPES = choices("project_type")
+STRATEGIES = choices("docker_strategy")
+IMAGE = "my-project"
+REGISTRY = "ghcr.io/your-username"
+# docker-verify is a script: its first lines are pinned here, what the script
+# does is proven on the engine (test_docker_image.py). Where another recipe
+# runs it, the expected list holds this placeholder for the whole script.
+VERIFY = "<the docker-verify script for {tag}>"
+# Every build runs `just lock` first, so a fresh project builds in one command.
+LOCK = "uv lock"
+VERIFY_HEAD = [
+    "#!/usr/bin/env sh",
+    "set -eu",
+    "docker run --rm -i --entrypoint python my-project:{tag} - \"{tag}\" <<'PYTHON'",
+]
+
+# Recipe invocation -> the exact commands `just --dry-run` must print.
+COMMON_RECIPES = {
+    "docker-build-test": [
+        LOCK,
+        "docker build --file Dockerfile.test --tag my-project-test:latest .",
+    ],
+    "docker-test": [
+        LOCK,
+        "docker build --file Dockerfile.test --tag my-project-test:latest .",
+        "docker run --rm my-project-test:latest python -m pytest",
+    ],
+    "docker-test -k health": [
+        LOCK,
+        "docker build --file Dockerfile.test --tag my-project-test:latest .",
+        "docker run --rm my-project-test:latest python -m pytest -k health",
+    ],
+    "docker-coverage": [
+        LOCK,
+        "docker build --file Dockerfile.test --tag my-project-test:latest .",
+        "#!/usr/bin/env sh",
+        "set -eu",
+        'container="my-project-coverage-$$"',
+        'docker create --name "$container" my-project-test:latest \\',
+        "    python -m pytest --cov=my_project --cov-report=term-missing \\",
+        "    --cov-report=xml:/app/reports/coverage.xml >/dev/null",
+        "trap 'docker rm --force \"$container\" >/dev/null' EXIT",
+        "status=0",
+        'docker start --attach "$container" || status=$?',
+        'docker cp "$container":/app/reports/coverage.xml ./coverage.xml',
+        'echo "coverage.xml copied from $container"',
+        'exit "$status"',
+    ],
+}
+RELEASE_CHECK = (
+    "echo \"1.2.0\" | grep -Eq '^[0-9]+\\.[0-9]+\\.[0-9]+$' || "
+    "{ echo \"docker-release: VERSION must be X.Y.Z (got '1.2.0')\" >&2; exit 2; }"
+)
+# A pushed image carries an SBOM and a provenance attestation, as CI's push does.
+ATTESTATIONS = "--provenance=mode=max --sbom=true"
+SCANNER_CHECK = (
+    'command -v trivy >/dev/null 2>&1 || { echo "docker-scan: trivy is not installed '
+    '(https://trivy.dev); the Docker workflow runs the same scan" >&2; exit 127; }'
+)
+PRODUCTION_RECIPES = {
+    "docker-build": [LOCK, "docker build --tag my-project:latest ."],
+    "docker-build 1.2.0": [LOCK, "docker build --tag my-project:1.2.0 ."],
+    "docker-build-multi 1.2.0": [
+        LOCK,
+        "docker buildx inspect multiarch >/dev/null 2>&1 || "
+        "docker buildx create --name multiarch --driver docker-container",
+        "docker buildx build --builder multiarch --platform linux/amd64,linux/arm64 "
+        f"{ATTESTATIONS} --tag {REGISTRY}/my-project:1.2.0 --push .",
+    ],
+    "docker-build-multi 1.2.0 registry.example.com/team": [
+        LOCK,
+        "docker buildx inspect multiarch >/dev/null 2>&1 || "
+        "docker buildx create --name multiarch --driver docker-container",
+        "docker buildx build --builder multiarch --platform linux/amd64,linux/arm64 "
+        f"{ATTESTATIONS} --tag registry.example.com/team/my-project:1.2.0 --push .",
+    ],
+    "docker-verify": [VERIFY.format(tag="latest")],
+    "docker-verify 1.2.0": [VERIFY.format(tag="1.2.0")],
+    "docker-scan": [SCANNER_CHECK, "trivy image --config trivy.yaml my-project:latest"],
+    "docker-scan 1.2.0": [SCANNER_CHECK, "trivy image --config trivy.yaml my-project:1.2.0"],
+    "docker-shell 1.2.0": ["docker run --rm -it --entrypoint /bin/sh my-project:1.2.0"],
+    "docker-push ghcr.io/acme 1.2.0": [
+        "docker tag my-project:1.2.0 ghcr.io/acme/my-project:1.2.0",
+        "docker push ghcr.io/acme/my-project:1.2.0",
+    ],
+    "docker-release 1.2.0 ghcr.io/acme": [
+        RELEASE_CHECK,
+        LOCK,
+        "docker build --tag my-project:1.2.0 .",
+        VERIFY.format(tag="1.2.0"),
+        "docker tag my-project:1.2.0 ghcr.io/acme/my-project:1.2.0",
+        "docker push ghcr.io/acme/my-project:1.2.0",
+        "docker tag my-project:1.2.0 my-project:latest",
+        "docker tag my-project:latest ghcr.io/acme/my-project:latest",
+        "docker push ghcr.io/acme/my-project:latest",
+    ],
+    "docker-release 1.2.0": [
+        RELEASE_CHECK,
+        LOCK,
+        "docker build --tag my-project:1.2.0 .",
+        VERIFY.format(tag="1.2.0"),
+        f"docker tag my-project:1.2.0 {REGISTRY}/my-project:1.2.0",
+        f"docker push {REGISTRY}/my-project:1.2.0",
+        "docker tag my-project:1.2.0 my-project:latest",
+        f"docker tag my-project:latest {REGISTRY}/my-project:latest",
+        f"docker push {REGISTRY}/my-project:latest",
+    ],
+    "docker-compose-up": [
+        LOCK,
+        "docker build --tag my-project:latest .",
+        "docker compose up --detach --wait",
+    ],
+    "docker-compose-down": ["docker compose down"],
+    "docker-logs": ["docker compose logs --tail=200"],
+    "docker-logs --follow": ["docker compose logs --tail=200 --follow"],
+    "docker-rebuild": [
+        LOCK,
+        "docker build --tag my-project:latest .",
+        "docker compose up --detach --wait --force-recreate",
+    ],
+    "docker-stop": ["docker compose stop"],
+    "docker-clean": [
+        "docker compose down --remove-orphans",
+        "docker volume rm --force my-project-ephemeral",
+        "docker image prune --force --filter label=org.opencontainers.image.title=my-project",
+    ],
+    "docker-clean-all": [
+        "docker compose down --remove-orphans",
+        "docker volume rm --force my-project-ephemeral",
+        "docker image prune --force --filter label=org.opencontainers.image.title=my-project",
+        'docker compose --profile "*" down --volumes --remove-orphans',
+        "docker image ls --filter reference=my-project --filter reference=my-project-test "
+        "--quiet | xargs -r docker image rm --force",
+    ],
+}
+DOCKER_RUN = {
+    "mcp_server": {"docker-run": ["docker run --rm -i my-project:latest"]},
+    "web_service": {"docker-run 1.2.0": ["docker run --rm -p 8000:8000 my-project:1.2.0"]},
+    "cli_tool": {"docker-run latest stats": ["docker run --rm -i my-project:latest stats"]},
+    "library": {"docker-run": ["docker run --rm -i my-project:latest"]},
+}
+
+
+def test_every_project_type_has_its_docker_run():
+    assert set(DOCKER_RUN) == set(PROJECT_TYPES)
+
+
+def expected_recipes(project_type: str, strategy: str) -> dict[str, list[str]]:
+    recipes = dict(COMMON_RECIPES)
+    if strategy == "production":
+        recipes |= PRODUCTION_RECIPES | DOCKER_RUN[project_type]
+    return recipes
+
+
+@pytest.fixture(params=[(t, s) for t in PROJECT_TYPES for s in STRATEGIES], ids="-".join)
+def docker_project(request, render):
+    project_type, strategy = request.param
+    root = render(project_type=project_type, include_docker=True, docker_strategy=strategy)
+    return project_type, strategy, root
+
+
+def dry_run_env() -> dict[str, str]:
+    """The plain defaults a user has: no DOCKER or COMPOSE override."""
+    env = tool_env()
+    env.pop("DOCKER", None)
+    env.pop("COMPOSE", None)
+    return env
+
+
+def test_hadolint_reports_nothing(docker_project):
+    _, strategy, root = docker_project
+    dockerfiles = ["Dockerfile.test"] + (["Dockerfile"] if strategy == "production" else [])
+    for dockerfile in dockerfiles:
+        assert "hadolint ignore" not in (root / dockerfile).read_text(encoding="utf-8")
+        result = run([tool("hadolint"), "--failure-threshold", "style", dockerfile], cwd=root)
+        assert result.stdout.strip() == "", result.stdout
+    assert not (root / ".hadolint.yaml").exists()
+
+
+@pytest.fixture(scope="module")
+def dockerfile_policies(render, tmp_path_factory) -> dict:
+    """checkov's Dockerfile results for every project type x strategy, from one run."""
+    scanned = tmp_path_factory.mktemp("dockerfiles")
+    for project_type in PROJECT_TYPES:
+        for strategy in STRATEGIES:
+            root = render(project_type=project_type, include_docker=True, docker_strategy=strategy)
+            for dockerfile in dockerfiles(strategy):
+                case = scanned / f"{project_type}-{strategy}"
+                case.mkdir(exist_ok=True)
+                (case / dockerfile).write_text((root / dockerfile).read_text(encoding="utf-8"))
+    return checkov_results(scanned, "dockerfile")
+
+
+def dockerfiles(strategy: str) -> list[str]:
+    return ["Dockerfile.test"] + (["Dockerfile"] if strategy == "production" else [])
+
+
+def test_checkov_finds_nothing_in_the_dockerfiles(docker_project, dockerfile_policies):
+    """checkov's Dockerfile policies (non-root user, health check, tagged bases, ...)."""
+    project_type, strategy, _ = docker_project
+    for dockerfile in dockerfiles(strategy):
+        checks = dockerfile_policies[f"{project_type}-{strategy}/{dockerfile}"]
+        assert len(checks["passed"]) > 0, dockerfile
+        assert checks["failed"] == [], [c["check_id"] for c in checks["failed"]]
+
+
+def test_every_docker_recipe_dry_runs_to_the_exact_commands(docker_project):
+    project_type, strategy, root = docker_project
+    just = tool("just")
+    expected = expected_recipes(project_type, strategy)
+    listed = {
+        r for r in run([just, "--summary"], cwd=root).stdout.split() if r.startswith("docker")
+    }
+    assert listed == {invocation.split()[0] for invocation in expected}
+    scripts = {}
+    if strategy == "production":
+        for tag in ("latest", "1.2.0"):
+            scripts[tag] = dry_run(root, "docker-verify", tag)
+            assert scripts[tag][:3] == [line.format(tag=tag) for line in VERIFY_HEAD]
+            assert scripts[tag][-1] == "PYTHON"
+    for invocation, commands in expected.items():
+        printed = dry_run(root, *invocation.split())
+        wanted = []
+        for command in commands:
+            tag = next((t for t in scripts if command == VERIFY.format(tag=t)), None)
+            wanted += scripts[tag] if tag else [command]
+        assert printed == wanted, invocation
+
+
+def dry_run(root, *invocation: str) -> list[str]:
+    """What `just --dry-run` prints for a recipe, line by line."""
+    result = run([tool("just"), "--dry-run", *invocation], cwd=root, env=dry_run_env())
+    return [line.rstrip() for line in result.stderr.strip().splitlines()]
+
+
+def test_release_refuses_a_bad_version(render):
+    root = render(include_docker=True)
+    env = dry_run_env()
+    result = run([tool("just"), "_check-version", "1.2"], cwd=root, env=env, check=False)
+    assert result.returncode == 2
+    assert "VERSION must be X.Y.Z (got '1.2')" in result.stderr
+
+
+def compose_config(root, *args: str) -> dict:
+    result = run([tool("docker-compose"), *args, "config", "--format", "json"], cwd=root)
+    return json.loads(result.stdout)
+
+
+def uncommented(example: str) -> str:
+    """.env.example with every documented setting switched on."""
+    return re.sub(r"(?m)^# ([A-Z][A-Z0-9_]*=)", r"\1", example)
+
+
+@pytest.mark.parametrize("project_type", PROJECT_TYPES)
+def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, project_type):
+    root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
+    raw = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
+    assert "version" not in raw, "the version key is obsolete"
+    profiles = {"mcp_server": ["n8n"], "cli_tool": ["tools"], "library": ["tools"]}
+    variants = [[]] + [["--profile", p] for p in profiles.get(project_type, [])]
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    # No .env; .env.example copied as is (must change nothing); every setting switched on.
+    env_files = [None, example, uncommented(example)]
+    configs = {}
+    for env_file in env_files:
+        if env_file is not None:
+            (root / ".env").write_text(env_file, encoding="utf-8")
+        for variant in variants:
+            config = compose_config(root, *variant)
+            configs[(env_file, tuple(variant))] = config
+            service = config["services"].get(IMAGE)
+            if service is None:  # a tools-profile service outside its profile
+                assert project_type in ("cli_tool", "library") and not variant
+                continue
+            assert service["image"] == f"{IMAGE}:latest"
+            assert service["build"]["dockerfile"] == "Dockerfile"
+            assert config["networks"][IMAGE]["name"] == f"{IMAGE}-network"
+    for variant in variants:
+        plain = configs[(None, tuple(variant))]
+        assert configs[(example, tuple(variant))] == plain, ".env.example as is changed the stack"
+        # The documented values are the stack's defaults. (env_file also hands the
+        # compose-only settings, such as IMAGE_TAG, to the container: set those aside.)
+        switched_on = configs[(uncommented(example), tuple(variant))]["services"]
+        for name, service in switched_on.items():
+            extra = set(service.get("environment", {})) - set(
+                plain["services"][name].get("environment", {})
+            )
+            assert extra <= set(re.findall(r"(?m)^# ([A-Z][A-Z0-9_]*)=", example))
+            for key in extra:
+                del service["environment"][key]
+        assert switched_on == plain["services"]
+
+
+def test_compose_mcp_stack_shape(render):
+    root = render(include_docker=True)
+    config = compose_config(root, "--profile", "n8n")
+    server = config["services"][IMAGE]
+    env = server["environment"]
+    assert env["MCP_TRANSPORT"] == "streamable-http"
+    assert env["MCP_SERVER_HOST"] == "0.0.0.0"
+    assert IMAGE in env["MCP_ALLOWED_HOSTS"].split(",")
+    mounts = {v["target"]: v for v in server["volumes"]}
+    assert mounts["/app/config"]["read_only"] is True
+    assert mounts["/app/data"]["type"] == "volume"
+    assert mounts["/app/ephemeral"]["type"] == "volume"
+    n8n = config["services"]["n8n"]
+    image, _, version = n8n["image"].rpartition(":")
+    assert image.endswith("n8nio/n8n") and version not in ("", "latest")
+    assert n8n["depends_on"][IMAGE]["condition"] == "service_healthy"
+    assert n8n["environment"]["MCP_ENDPOINT_URL"] == f"http://{IMAGE}:8000/mcp"
+    assert "healthcheck" in n8n
+    assert set(n8n["profiles"]) == {"n8n"}
+    default = compose_config(root)
+    assert "n8n" not in default["services"], "n8n must be opt-in"
+
+
+def test_compose_file_follows_env_overrides(render, tmp_path):
+    root = copy_of(render(include_docker=True), tmp_path)
+    (root / ".env").write_text("MCP_TRANSPORT=sse\nMCP_SERVER_PORT=9001\n", encoding="utf-8")
+    server = compose_config(root)["services"][IMAGE]
+    assert server["environment"]["MCP_TRANSPORT"] == "sse"
+    assert server["ports"][0]["target"] == 9001
+
+
+def test_ci_only_docs_cover_what_the_readme_points_to(render):
+    """A test-image-only project: its README points to the test image, coverage
+    and the CI job, and docs/docker.md has each; neither promises compose."""
+    root = render(include_docker=True, docker_strategy="ci-only")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    docs = (root / "docs" / "docker.md").read_text(encoding="utf-8")
+    pointer = readme.split("See [docs/docker.md](docs/docker.md) for ", 1)[1].split("\n\n")[0]
+    assert "compose" not in pointer and "volumes" not in pointer
+    for promised, heading in (
+        ("test image", "just docker-test"),
+        ("coverage", "coverage.xml"),
+        ("CI job", "## In CI"),
+    ):
+        assert promised in pointer and heading in docs
+    assert "## Troubleshooting" in docs and "compose" not in docs.lower()
+
+
+PUBLISH_ADDRESS = {"mcp_server": "MCP_PUBLISH_ADDRESS", "web_service": "SERVICE_PUBLISH_ADDRESS"}
+
+
+@pytest.mark.parametrize("project_type", list(PUBLISH_ADDRESS))
+def test_compose_hardens_the_serving_container(render, tmp_path, project_type):
+    """Read-only root, /tmp in memory, no capabilities, no privilege gain, limits,
+    rotated logs, and a port on this machine only unless .env says otherwise."""
+    root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
+    service = compose_config(root)["services"][IMAGE]
+    assert service["read_only"] is True
+    assert service["tmpfs"] == ["/tmp:size=64m"]
+    assert service["cap_drop"] == ["ALL"]
+    assert service["security_opt"] == ["no-new-privileges:true"]
+    assert service["pids_limit"] == 128 and service["mem_limit"] == str(512 * 1024 * 1024)
+    assert service["logging"]["options"] == {"max-size": "10m", "max-file": "3"}
+    assert [port["host_ip"] for port in service["ports"]] == ["127.0.0.1"]
+    (root / ".env").write_text(f"{PUBLISH_ADDRESS[project_type]}=0.0.0.0\n", encoding="utf-8")
+    opened = compose_config(root)["services"][IMAGE]
+    assert [port["host_ip"] for port in opened["ports"]] == ["0.0.0.0"]
+
+
+@pytest.mark.parametrize(
+    ("project_type", "recipe", "command"),
+    [
+        ("mcp_server", "mcp-token", "python -m my_project.access"),
+        ("web_service", "service-token", "python -m my_project.app --print-token"),
+    ],
+)
+def test_token_recipe_asks_the_running_server(render, project_type, recipe, command):
+    root = render(project_type=project_type, include_docker=True)
+    assert dry_run(root, recipe) == [f"docker compose exec -T my-project {command}"]

@@ -1,0 +1,160 @@
+"""Slow tier: each project type installs and passes its own gates.
+
+Each type is installed once by following its docs (conftest's `installed`:
+`just install`, `just lint`, `just coverage` run there); this checks what
+they printed, then runs `just build` and a release, and that pyproject.toml
+alone sets the coverage threshold that `just coverage` and the CI workflow
+enforce.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import anyio
+import pytest
+from commands import copy_of, project_env, python_dir, run, tool
+from documented import install_group
+from edits import RELEASE_NOTE, coverage_verdict, raise_threshold_above_reach, write_release_notes
+from example_server import TOOLS
+from mcp import Client, StdioServerParameters
+from questions import choices
+from template_repo import GIT_IDENTITY, git
+from workflows import RELEASE_CHECK, load_workflow, step_runs
+
+PROJECT_TYPES = choices("project_type")
+
+
+def readme_client_configs(root: Path) -> list[dict]:
+    """The stdio entries of the README's MCP client configurations, with this
+    project's absolute path where the README says to put it."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Connecting an MCP client", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```json\n(.+?)\n```", section, flags=re.S)
+    assert len(blocks) == 2, "Claude Desktop/Cursor and VS Code"
+    entries = []
+    for block in blocks:
+        slug = tomllib.loads((root / "pyproject.toml").read_text())["project"]["name"]
+        config = json.loads(block.replace(f"/absolute/path/to/{slug}", str(root)))
+        servers = config.get("mcpServers") or config["servers"]
+        entries += list(servers.values())
+    return entries
+
+
+def stdio_tool_names(entry: dict) -> set[str]:
+    """Start the configured command the way a desktop client does, and list its tools."""
+    params = StdioServerParameters(command=entry["command"], args=entry.get("args", []))
+
+    async def session():
+        async with Client(params) as client:
+            return {tool.name for tool in (await client.list_tools()).tools}
+
+    return anyio.run(session)
+
+
+# The threshold is read from pyproject.toml by the same `coverage` recipe and
+# CI "Test" step in every project type (tests/project/test_fast.py holds them
+# equal), so one type with a quick suite shows that both enforce it.
+THRESHOLD_CASE = "library"
+
+
+@pytest.mark.parametrize(
+    "project_type",
+    [pytest.param(kind, marks=install_group(project_type=kind)) for kind in PROJECT_TYPES],
+)
+def test_project_installs_and_passes_its_own_gates(installed, project_type):
+    """The install its docs did (`just install`, `just lint`, `just coverage` ran
+    there), then the build and a release, as the README and docs/releasing.md say."""
+    project = installed(project_type=project_type)
+    root, env = project.root, project.env
+    just = tool("just")
+    assert (root / ".git" / "hooks" / "pre-commit").is_file(), "just install set no git hook"
+    if project_type == "mcp_server":
+        for config in readme_client_configs(root):
+            assert stdio_tool_names(config) == set(TOOLS)
+    assert ran_output(project, "just lint") is not None
+    tests = ran_output(project, "just coverage")
+    assert tests is not None and " passed" in tests
+    assert coverage_verdict(tests) == "85% reached"
+    run([just, "build"], cwd=root, env=env)
+    assert list((root / "dist").glob("*.whl")), "just build made no wheel"
+    # A release re-locks (uv.lock records the project's version): CI's install still passes.
+    # The pre-commit hook's tools come from GitHub, which this machine cannot reach.
+    no_hooks = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "core.hooksPath"}
+    no_hooks |= {"GIT_CONFIG_VALUE_0": "/dev/null", **GIT_IDENTITY}
+    write_release_notes(root)
+    run(["git", "add", "-A"], cwd=root, env={**env, **no_hooks})
+    run(["git", "commit", "-qm", "Release notes"], cwd=root, env={**env, **no_hooks})
+    run([just, "release", "0.2.0"], cwd=root, env={**env, **no_hooks})
+    run(["bash", "-c", ci_steps(root)["Install exactly what uv.lock pins"]], cwd=root, env=env)
+    assert git("describe", "--tags", cwd=root).strip() == "v0.2.0"
+    # The release workflow's own steps accept the tag and build its distributions.
+    release = step_runs(root, "release.yml", "check") | step_runs(root, "release.yml", "dist")
+    run(["bash", "-c", release[RELEASE_CHECK]], cwd=root, env={**env, "TAG": "v0.2.0"})
+    assert (root / "release-notes.md").read_text() == RELEASE_NOTE
+    run(["bash", "-c", "rm -rf dist && " + release["Build the sdist and wheel"]], cwd=root, env=env)
+    assert sorted(p.name for p in (root / "dist").glob("my_project-*")) == [
+        "my_project-0.2.0-py3-none-any.whl",
+        "my_project-0.2.0.tar.gz",
+    ]
+    if project_type != THRESHOLD_CASE:
+        return
+    raise_threshold_above_reach(root, "my_project")
+    refused = run([just, "coverage"], cwd=root, env=env, timeout=600, check=False)
+    assert refused.returncode != 0
+    assert coverage_verdict(refused.stdout) == "100% not reached"
+    env = {**env, "PATH": f"{root / '.venv' / 'bin'}:{env['PATH']}"}
+    in_ci = run(["bash", "-c", ci_steps(root)["Test"]], cwd=root, env=env, check=False)
+    assert in_ci.returncode != 0, "CI does not read the threshold from pyproject.toml"
+    assert coverage_verdict(in_ci.stdout) == "100% not reached"
+
+
+def ran_output(project, command: str) -> str | None:
+    """What the docs' block running `command` printed (None if no block ran it)."""
+    for ran in project.ran:
+        if any(line.split("  #")[0].strip() == command for line in ran.body.splitlines()):
+            return ran.stdout
+    return None
+
+
+def ci_steps(root: Path) -> dict[str, str]:
+    return step_runs(root, "ci.yml", "check")
+
+
+def test_ci_installs_from_the_lock_and_passes_on_every_python_of_its_matrix(render, tmp_path):
+    """A project on the oldest Python the template offers, through CI's own steps
+    on each Python of its matrix (setup-uv's python-version sets UV_PYTHON); a lock
+    that no longer matches pyproject.toml stops the install with uv's message."""
+    oldest = choices("python_version")[0]
+    root = copy_of(render(python_version=oldest), tmp_path)
+    matrix = load_workflow(root, "ci.yml")["jobs"]["check"]["strategy"]["matrix"]["python"]
+    assert matrix == choices("python_version")
+    env = project_env(oldest)
+    env["PATH"] = os.pathsep.join([*(str(python_dir(v)) for v in matrix), env["PATH"]])
+    run([tool("uv"), "lock"], cwd=root, env=env, timeout=300)
+    steps = ci_steps(root)
+    install, test = steps["Install exactly what uv.lock pins"], steps["Test"]
+    for version in matrix:
+        step_env = {**env, "UV_PYTHON": version}
+        run(["bash", "-c", install], cwd=root, env=step_env, timeout=600)
+        ran = run(
+            ["bash", "-c", "\n".join([".venv/bin/python --version", test])],
+            cwd=root,
+            env=step_env,
+            timeout=600,
+        )
+        assert ran.stdout.startswith(f"Python {version}."), ran.stdout
+        assert coverage_verdict(ran.stdout) == "85% reached"
+
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('"mcp>=2.3,<3",', '"mcp>=2.3,<3",\n    "packaging>=24",'))
+    stale = run(["bash", "-c", install], cwd=root, env=env, check=False)
+    assert stale.returncode != 0
+    # uv wraps its message at 80 columns when it writes to a pipe.
+    message = " ".join(stale.stderr.split())
+    assert "needs to be updated, but `--locked` was provided" in message, stale.stderr

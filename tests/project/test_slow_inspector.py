@@ -1,0 +1,103 @@
+"""Slow tier: the official MCP Inspector, as `just inspect` and `just
+inspect-cli` run it from a generated MCP project, sees every capability of
+the example server; its web UI starts and serves. Node.js comes from
+commands.node_bin(); npx fetches the Inspector from the npm registry."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from commands import node_bin, project_env, run, tool
+from documented import install_group
+from example_server import TOOLS
+from questions import QUESTIONS
+
+# The default MCP project, installed once by following its docs (conftest's
+# `installed`), shared with the other slow-tier checks of that install.
+pytestmark = install_group(project_type="mcp_server")
+
+
+@pytest.fixture(scope="module")
+def project(installed, tmp_path_factory):
+    root = installed(project_type="mcp_server").root
+    env = project_env(QUESTIONS["python_version"]["default"])
+    env["PATH"] = os.pathsep.join([node_bin(), env["PATH"]])
+    # The Inspector keeps a catalogue in the home folder: a scratch one here.
+    env["HOME"] = str(tmp_path_factory.mktemp("home"))
+    return root, env
+
+
+def inspect_cli(project, *args: str) -> dict:
+    root, env = project
+    result = run([tool("just"), "inspect-cli", *args], cwd=root, env=env, timeout=300)
+    answer: dict = json.loads(result.stdout)
+    return answer
+
+
+def test_the_inspector_cli_sees_every_capability(project):
+    tools = inspect_cli(project, "--method", "tools/list")["tools"]
+    assert sorted(t["name"] for t in tools) == TOOLS
+    stats = next(t for t in tools if t["name"] == "text_stats")
+    assert set(stats["outputSchema"]["properties"]) == {"characters", "words", "lines"}
+    counted = inspect_cli(
+        project,
+        *("--method", "tools/call", "--tool-name", "count"),
+        *("--tool-arg", "steps=2", "--tool-arg", "interval_seconds=0"),
+    )
+    assert counted["content"][0]["text"] == "counted to 2" and not counted["isError"]
+    templates = inspect_cli(project, "--method", "resources/templates/list")
+    assert [t["uriTemplate"] for t in templates["resourceTemplates"]] == ["info://items/{name}"]
+    item = inspect_cli(project, "--method", "resources/read", "--uri", "info://items/apple")
+    assert item["contents"][0]["text"] == "A crisp fruit that keeps for months."
+    prompt = inspect_cli(
+        project, "--method", "prompts/get", "--prompt-name", "explain", "--prompt-args", "topic=x"
+    )
+    assert [m["role"] for m in prompt["messages"]] == ["user", "assistant"]
+    assert inspect_cli(project, "--method", "logging/setLevel", "--log-level", "debug") == {}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_just_inspect_serves_the_web_ui(project):
+    root, env = project
+    port = free_port()
+    # No browser here; the UI and its sandbox on free ports.
+    env = {**env, "MCP_AUTO_OPEN_ENABLED": "false", "CLIENT_PORT": str(port)}
+    env["MCP_SANDBOX_PORT"] = str(free_port())
+    process = subprocess.Popen(
+        [tool("just"), "inspect"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        status = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    status = response.status
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        assert status == 200, "the Inspector's web UI did not answer"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        output = process.communicate(timeout=30)[0]
+    assert "MCP Inspector" in output, output

@@ -1,0 +1,175 @@
+"""Fast tier: the repository keeps its promises to a newcomer, a maintainer and CI."""
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+
+import yaml
+from commands import TEMPLATE_ROOT, run, tool
+from markdown import bash_block_after
+from questions import ASKED
+from releases import PREVIOUS, PUBLIC
+from tiers import TIER_MARKERS
+from workflows import load_workflow
+
+README = (TEMPLATE_ROOT / "README.md").read_text(encoding="utf-8")
+CONTRIBUTING = (TEMPLATE_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+CHANGELOG = (TEMPLATE_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+CI_RUN = (TEMPLATE_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+LOCK = tomllib.loads((TEMPLATE_ROOT / "uv.lock").read_text(encoding="utf-8"))
+TEMPLATE_CI = next((TEMPLATE_ROOT / "template").glob("*.github*/workflows/ci.yml.jinja"))
+# The tiers' -m selections, each test in exactly one of the runs that make up CI.
+TIER_RUNS = ['-m "not slow and not docker"', '-m "slow or docker"']
+
+
+def documented_test_command() -> str:
+    return bash_block_after(CONTRIBUTING, "## Run this repository's tests").strip()
+
+
+def commands_of(block: str) -> list[str]:
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_opens_with_the_two_commands_that_matter():
+    render, tests = commands_of(bash_block_after(README, "# chora-base"))
+    assert render in commands_of(bash_block_after(README, "## Start a project"))
+    assert tests == documented_test_command()
+
+
+def test_ci_runs_the_documented_test_command_tier_by_tier():
+    install, pytest = documented_test_command().split(" && ")
+    assert install == "uv sync --locked", "the test tools come from the lock"
+    ci_lines = [line.strip() for line in CI_RUN.splitlines()]
+    assert install in ci_lines
+    assert [f"{pytest} {selection}" for selection in TIER_RUNS] == [
+        line for line in ci_lines if line.startswith(pytest)
+    ]
+
+
+def test_the_github_workflow_runs_the_same_tiers_with_pinned_actions(tmp_path):
+    workflow = load_workflow(TEMPLATE_ROOT, "ci.yml")
+    runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    pytest = documented_test_command().split(" && ")[1]
+    assert [r for r in runs if r.startswith(pytest)] == [f"{pytest} {s}" for s in TIER_RUNS]
+    assert runs.count("uv sync --locked") == len(workflow["jobs"])
+    assert workflow["permissions"] == {"contents": "read"}
+    template_pins = set(re.findall(r"uses: (\S+@[0-9a-f]{40})", TEMPLATE_CI.read_text()))
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert step["uses"] in template_pins, "pinned to the commit the template uses"
+            if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+                assert step["with"]["version"] == locked_version("uv")
+    schema = [tool("check-jsonschema"), "--builtin-schema"]
+    run([*schema, "vendor.github-workflows", TEMPLATE_ROOT / ".github/workflows/ci.yml"])
+    run([*schema, "vendor.dependabot", TEMPLATE_ROOT / ".github/dependabot.yml"])
+    audit = run([tool("zizmor"), "--offline", "--format", "plain", ".github"], cwd=TEMPLATE_ROOT)
+    assert "No findings to report" in audit.stdout, audit.stdout
+
+
+def locked_version(name: str) -> str:
+    return next(p["version"] for p in LOCK["package"] if p["name"] == name)
+
+
+def test_ci_installs_uv_at_the_locked_version():
+    printed = run([sys.executable, TEMPLATE_ROOT / ".ci" / "locked-version.py", "uv"]).stdout
+    assert printed.strip() == locked_version("uv")
+    assert "python3 .ci/locked-version.py uv" in CI_RUN
+
+
+def test_every_test_tool_is_locked_and_the_lock_is_current():
+    groups = tomllib.loads((TEMPLATE_ROOT / "pyproject.toml").read_text())["dependency-groups"]
+    locked = {package["name"] for package in LOCK["package"]}
+    for requirement in groups["test"]:
+        assert re.split(r"[<>=!~\[ ]", requirement, maxsplit=1)[0] in locked, requirement
+    check = run([tool("uv"), "lock", "--check", "--offline"], cwd=TEMPLATE_ROOT, check=False)
+    assert check.returncode == 0, check.stderr
+
+
+def test_system_tools_asks_apt_only_for_what_is_missing(tmp_path):
+    """A machine with every command asks apt for nothing; one without npm (and only
+    npm) asks for that package alone. apt-get is a stand-in that records its calls."""
+    bin_dir, calls = tmp_path / "bin", tmp_path / "apt-calls"
+    bin_dir.mkdir()
+    for command in ("dockerd", "debootstrap", "npm", "id"):
+        body = "echo 0" if command == "id" else "true"
+        (bin_dir / command).write_text(f"#!/bin/sh\n{body}\n")
+    (bin_dir / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> {calls}\n')
+    for script in bin_dir.iterdir():
+        script.chmod(0o755)
+    (bin_dir / "grep").symlink_to(shutil.which("grep"))
+    env = {"PATH": str(bin_dir)}
+    bash, script = shutil.which("bash"), str(TEMPLATE_ROOT / ".ci" / "system-tools.sh")
+    subprocess.run([bash, script], env=env, check=True)
+    assert not calls.exists(), "asked apt although nothing was missing"
+    (bin_dir / "npm").unlink()
+    subprocess.run([bash, script], env=env, check=True)
+    installs = [line for line in calls.read_text().splitlines() if line.startswith("install")]
+    assert [shlex.split(line)[-1] for line in installs] == ["npm"]
+
+
+def test_changelog_has_its_releases_in_keep_a_changelog_form():
+    headings = re.findall(r"^## \[([^\]]+)\]", CHANGELOG, flags=re.MULTILINE)
+    assert headings[:3] == ["Unreleased", PREVIOUS, PUBLIC]
+
+
+def test_quoted_benchmark_commands_use_options_the_benchmark_has():
+    help_text = run([sys.executable, "-m", "benchmarks.image", "--help"], cwd=TEMPLATE_ROOT)
+    accepted = set(re.findall(r"--[a-z][a-z0-9-]*", help_text.stdout))
+    current = CONTRIBUTING + CHANGELOG.split(f"## [{PREVIOUS}]", 1)[0]
+    commands = re.findall(r"-m benchmarks\.image([^`\n]*)", current)
+    assert commands, "CONTRIBUTING.md no longer shows how to run the benchmark"
+    used = {option for command in commands for option in re.findall(r"--[a-z][a-z0-9-]*", command)}
+    assert used <= accepted
+
+
+def test_the_tier_table_names_every_test_file():
+    for prefix in TIER_MARKERS:
+        assert f"`tests/*/{prefix}*.py`" in CONTRIBUTING
+    test_files = sorted((TEMPLATE_ROOT / "tests").rglob("test_*.py"))
+    assert test_files
+    for test_file in test_files:
+        subject = test_file.relative_to(TEMPLATE_ROOT / "tests").parts
+        assert len(subject) == 2, f"{test_file}: tests live in tests/<subject>/"
+        assert subject[0] in CONTRIBUTING, f"CONTRIBUTING.md's layout names no {subject[0]}"
+
+
+def test_the_layout_table_names_every_top_level_part():
+    listed = ["git", "ls-files", "--cached", "--others", "--exclude-standard"]
+    tracked = [
+        p
+        for p in run(listed, cwd=TEMPLATE_ROOT).stdout.splitlines()
+        if (TEMPLATE_ROOT / p).exists()
+    ]
+    parts = {path.split("/")[0] for path in tracked if "/" in path}
+    for part in parts:
+        assert f"`{part}/" in CONTRIBUTING, f"CONTRIBUTING.md's layout names no {part}/"
+
+
+def test_the_question_table_names_every_question_asked():
+    table = README.split("## What each question gives", 1)[1].split("\n## ", 1)[0]
+    for question in ASKED:
+        assert re.search(rf"^\| `{question}` \|", table, re.M), f"README: no row for {question}"
+
+
+def test_the_repository_justfile_parses():
+    recipes = run([tool("just"), "--summary"], cwd=TEMPLATE_ROOT).stdout.split()
+    expected = {"install", "lock", "test", "test-fast", "benchmark", "docker-setup", "render"}
+    assert expected <= set(recipes)
+    install = run([tool("just"), "--dry-run", "install"], cwd=TEMPLATE_ROOT).stderr
+    assert install.strip() == "uv sync --locked"
+
+
+def test_the_update_example_works_for_a_project_without_docker():
+    block = bash_block_after(README, "## Keep a project up to date")
+    assert "copier update" in block
+    assert "docker" not in block, "not every project has the Docker recipes"
+
+
+def test_dependabot_updates_the_lock_and_the_actions():
+    config = yaml.safe_load((TEMPLATE_ROOT / ".github" / "dependabot.yml").read_text())
+    ecosystems = {update["package-ecosystem"] for update in config["updates"]}
+    assert ecosystems == {"uv", "github-actions"}

@@ -1,0 +1,85 @@
+"""A generated project's documentation, followed literally.
+
+Every shell block of README.md, AGENTS.md, CONTRIBUTING.md and docs/*.md runs
+in order, as a user pastes it into a terminal; Python blocks run in the
+project's .venv. A block that cannot run here carries a marker in the doc
+itself, on the line before it (`<!-- docs-test: skip, REASON -->`) or at the
+top of the file (`<!-- docs-test: skip file, REASON -->`), and REASON is one
+of SKIP_REASONS: the rule, not a list of blocks kept here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from commands import run
+
+SKIP_REASONS = {
+    "starts the server": "a server that runs until stopped; the client tests start it",
+    "needs Docker and a registry": "base images come from a registry; the Docker tier runs these",
+    "needs a newer template release": "copier update has nothing to bring to a fresh render",
+    "needs a GitHub repository": "pushing, or reading what GitHub published, needs the remote",
+    "needs a Kubernetes cluster": "helm install and kubectl talk to a cluster; none runs here",
+    "needs your release notes": (
+        "a release refuses an empty Unreleased section; tests/release/test_fast.py"
+        " writes notes and runs these"
+    ),
+}
+DOCS = ("README.md", "AGENTS.md", "CONTRIBUTING.md")
+BLOCK = re.compile(
+    r"(?:<!-- docs-test: skip, (?P<reason>[^>]+?) -->\n)?```(?P<lang>\w+)\n(?P<body>.*?)\n```", re.S
+)
+FILE_SKIP = re.compile(r"<!-- docs-test: skip file, (?P<reason>[^>]+?) -->")
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A block that ran, and what it printed."""
+
+    doc: str
+    body: str
+    stdout: str
+
+
+def doc_files(root: Path) -> list[Path]:
+    return [root / name for name in DOCS if (root / name).exists()] + sorted(
+        (root / "docs").glob("*.md")
+    )
+
+
+def blocks(doc: Path) -> list[tuple[str, str, str | None]]:
+    """(language, body, skip reason) of each fenced block, in order."""
+    text = doc.read_text(encoding="utf-8")
+    whole = FILE_SKIP.search(text)
+    return [
+        (m["lang"], m["body"], whole["reason"] if whole else m["reason"])
+        for m in BLOCK.finditer(text)
+    ]
+
+
+def follow(root: Path, env: dict[str, str]) -> list[Ran]:
+    """Run every block of the project's docs in order; a failing block fails the test."""
+    ran = []
+    for doc in doc_files(root):
+        for language, body, reason in blocks(doc):
+            if reason is not None:
+                assert reason in SKIP_REASONS, f"{doc.name}: no rule skips {reason!r}"
+                continue
+            if language == "bash":
+                done = run(["bash", "-e", "-c", body], cwd=root, env=env, timeout=900)
+            elif language == "python":
+                done = run([str(root / ".venv" / "bin" / "python"), "-c", body], cwd=root, env=env)
+            else:
+                continue  # data (json, toml, text): what a user copies into another tool
+            ran.append(Ran(doc.name, body, done.stdout))
+    return ran
+
+
+def install_group(**answers):
+    """The pytest-xdist group of the tests that share the install of these answers
+    (conftest's `installed`), so that one worker installs it once."""
+    name = "installed:" + ",".join(f"{k}={v}" for k, v in sorted(answers.items()))
+    return pytest.mark.xdist_group(name)
