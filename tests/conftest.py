@@ -21,7 +21,17 @@ from pathlib import Path
 
 import documented
 import pytest
-from commands import IN_CI, copy_of, docker_binary, helm, node_bin, project_env, run, tool
+from commands import (
+    IN_CI,
+    copy_of,
+    docker_binary,
+    docker_env,
+    helm,
+    node_bin,
+    project_env,
+    run,
+    tool,
+)
 from questions import QUESTIONS, check_answer_keys
 from template_repo import build_template_repo, commit, git, plain_clone
 from tiers import tier_marker
@@ -124,6 +134,24 @@ def installed(render, tmp_path_factory) -> Callable[..., Installed]:
         return cache[key]
 
     return _installed
+
+
+@pytest.fixture(scope="session")
+def built(render, tmp_path_factory, docker) -> Callable[..., Path]:
+    """Build each set of answers' image once per session with `just docker-build`,
+    in a private copy of the render, tagged `<project_name>:latest`; return that
+    copy. Tests must not write into it: a test that edits works on copy_of(...)."""
+    cache: dict[tuple, Path] = {}
+
+    def _built(**answers) -> Path:
+        key = tuple(sorted(answers.items()))
+        if key not in cache:
+            root = copy_of(render(**answers), tmp_path_factory.mktemp("built"))
+            run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
+            cache[key] = root
+        return cache[key]
+
+    return _built
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ import json
 import time
 
 import pytest
-from commands import copy_of, docker_env, run, tool
-from containers import published_port, remove, start, wait_for_health
+from commands import run
+from containers import MCP_IMAGE_PROJECT, published_port, remove, start, wait_for_health
 
 from benchmarks.load import HARDENED, MAX_MEMORY_GROWTH_MB, TOKEN, load, resident_mb
 
@@ -24,10 +24,9 @@ SERVING = ("--env", "MCP_TRANSPORT=streamable-http", "--env", f"MCP_AUTH_TOKEN={
 
 
 @pytest.fixture(scope="module")
-def image(render, tmp_path_factory, docker) -> str:
-    root = copy_of(render(project_name=NAME, include_docker=True), tmp_path_factory.mktemp("load"))
-    run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
-    return f"{NAME}:latest"
+def image(built) -> str:
+    built(**MCP_IMAGE_PROJECT)
+    return f"{MCP_IMAGE_PROJECT['project_name']}:latest"
 
 
 @pytest.fixture

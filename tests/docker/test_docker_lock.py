@@ -13,10 +13,11 @@ import re
 
 import pytest
 from commands import copy_of, docker_env, run, tool
+from containers import MCP_IMAGE_PROJECT
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
-NAME = "chora-engine-lock"
+NAME = MCP_IMAGE_PROJECT["project_name"]
 PACKAGE = NAME.replace("-", "_")
 # What the image reports about itself: the marker environment and its distributions.
 PROBE = """
@@ -42,10 +43,8 @@ LOCKED_LINE = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>\S+)(?: ; (?P
 
 
 @pytest.fixture(scope="module")
-def project(render, tmp_path_factory, docker):
-    root = copy_of(render(project_name=NAME, include_docker=True), tmp_path_factory.mktemp("lock"))
-    run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
-    return root
+def project(built):
+    return built(**MCP_IMAGE_PROJECT)
 
 
 def image_report(docker: str, image: str) -> dict:

@@ -8,6 +8,10 @@ import time
 import pytest
 from commands import run
 
+# The default MCP project with Docker, whose image the Docker-tier files that need
+# nothing else share (conftest's `built`: one build per worker, cache hits after).
+MCP_IMAGE_PROJECT = {"project_name": "chora-engine-mcp", "include_docker": True}
+
 
 def start(docker: str, name: str, image: str, *options: str, command: tuple[str, ...] = ()) -> None:
     """`docker run --detach --name NAME [OPTIONS] IMAGE [COMMAND]`."""
