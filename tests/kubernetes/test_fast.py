@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import charts
 import pytest
@@ -83,28 +84,33 @@ def rendering_name(kind: str, override: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def chart_policies(render, tmp_path_factory) -> dict:
-    """checkov's Kubernetes results for every chart type x value set, from one run."""
+def chart_checks(render, tmp_path_factory) -> tuple[dict, dict]:
+    """kubernetes-validate's lines and checkov's Kubernetes results for every chart
+    type x value set, each from one run over all the renderings."""
     scanned = tmp_path_factory.mktemp("renderings")
     for kind in CHART_TYPES:
         root = render(project_type=kind, include_docker=True, include_kubernetes=True)
         for override, (overrides, _) in OVERRIDES.items():
             rendered = template(root / "charts" / RELEASE, *overrides).stdout
             (scanned / rendering_name(kind, override)).write_text(rendered)
-    return checkov_results(scanned, "kubernetes")
+    files = sorted(str(path) for path in scanned.iterdir())
+    validated = run([tool("kubernetes-validate"), "--strict", "-k", KUBERNETES, *files])
+    lines: dict[str, list[str]] = {}
+    for line in (validated.stdout + validated.stderr).splitlines():
+        for path in files:
+            if f" {path} " in line:
+                lines.setdefault(Path(path).name, []).append(line)
+    return lines, checkov_results(scanned, "kubernetes")
 
 
 @pytest.mark.parametrize("override", list(OVERRIDES))
-def test_each_rendering_is_valid_kubernetes_and_passes_checkov(
-    chart, override, chart_policies, tmp_path
-):
-    kind, chart_dir = chart
-    rendered = tmp_path / "rendered.yaml"
-    rendered.write_text(template(chart_dir, *OVERRIDES[override][0]).stdout)
-    validate = [tool("kubernetes-validate"), "--strict", "-k", KUBERNETES, str(rendered)]
-    validated = run(validate)
-    assert "passed" in validated.stdout + validated.stderr
-    checks = chart_policies[rendering_name(kind, override)]
+def test_each_rendering_is_valid_kubernetes_and_passes_checkov(chart, override, chart_checks):
+    kind, _ = chart
+    validated, policies = chart_checks
+    name = rendering_name(kind, override)
+    assert validated[name], f"kubernetes-validate said nothing of {name}"
+    assert all(line.startswith("INFO ") and " passed " in line for line in validated[name])
+    checks = policies[name]
     assert checks["failed"] == [], [c["check_id"] for c in checks["failed"]]
     assert len(checks["passed"]) > 80
     skipped = checks["skipped"]
