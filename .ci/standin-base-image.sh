@@ -36,8 +36,8 @@ trap 'rm -rf "$rootfs"' EXIT
 
 debootstrap --variant=minbase \
     --include=python3,python3-venv,python3-pip,ca-certificates \
-    "$suite" "$rootfs" http://deb.debian.org/debian >/tmp/standin-debootstrap.log 2>&1 \
-    || { tail -20 /tmp/standin-debootstrap.log >&2; exit 1; }
+    "$suite" "$rootfs" http://deb.debian.org/debian >"/tmp/standin-debootstrap-$version.log" 2>&1 \
+    || { tail -20 "/tmp/standin-debootstrap-$version.log" >&2; exit 1; }
 
 ln -sf python3 "$rootfs/usr/bin/python"
 ln -sf pip3 "$rootfs/usr/bin/pip"
