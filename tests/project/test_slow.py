@@ -21,6 +21,7 @@ from commands import copy_of, project_env, python_dir, run, tool
 from documented import install_group
 from edits import RELEASE_NOTE, coverage_verdict, raise_threshold_above_reach, write_release_notes
 from example_server import TOOLS
+from markdown import command_lines
 from mcp import Client, StdioServerParameters
 from questions import choices
 from template_repo import GIT_IDENTITY, git
@@ -116,7 +117,7 @@ def test_project_installs_and_passes_its_own_gates(installed, project_type):
 def ran_output(project, command: str) -> str | None:
     """What the docs' block running `command` printed (None if no block ran it)."""
     for ran in project.ran:
-        if any(line.split("  #")[0].strip() == command for line in ran.body.splitlines()):
+        if command in command_lines(ran.body):
             return ran.stdout
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from documented import install_group
-from markdown import bash_block_after
+from markdown import bash_block_after, command_lines
 from questions import choices
 
 CASES = [{"project_type": kind} for kind in choices("project_type")] + [
@@ -42,4 +42,4 @@ def test_without_a_justfile_the_quick_start_ends_with_the_tests(installed):
     readme = (project.root / "README.md").read_text(encoding="utf-8")
     quick_start = bash_block_after(readme, "## Quick start")
     assert quick_start in [ran.body for ran in project.ran]
-    assert quick_start.splitlines()[-1].split("  #")[0].strip() == ".venv/bin/python -m pytest"
+    assert command_lines(quick_start)[-1] == ".venv/bin/python -m pytest"

@@ -9,7 +9,7 @@ import tomllib
 
 import yaml
 from commands import TEMPLATE_ROOT, run, tool
-from markdown import bash_block_after
+from markdown import bash_block_after, command_lines
 from questions import ASKED
 from releases import PREVIOUS, PUBLIC
 from tiers import TIER_MARKERS
@@ -29,13 +29,9 @@ def documented_test_command() -> str:
     return bash_block_after(CONTRIBUTING, "## Run this repository's tests").strip()
 
 
-def commands_of(block: str) -> list[str]:
-    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
-
-
 def test_the_readme_opens_with_the_two_commands_that_matter():
-    render, tests = commands_of(bash_block_after(README, "# chora-base"))
-    assert render in commands_of(bash_block_after(README, "## Start a project"))
+    render, tests = command_lines(bash_block_after(README, "# chora-base"))
+    assert render in command_lines(bash_block_after(README, "## Start a project"))
     assert tests == documented_test_command()
 
 

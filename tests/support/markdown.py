@@ -11,3 +11,9 @@ def bash_block_after(text: str, heading: str) -> str:
     found = re.search(r"```bash\n(.+?)\n```", section, flags=re.DOTALL)
     assert found, f"no bash block after {heading!r}"
     return found[1]
+
+
+def command_lines(block: str) -> list[str]:
+    """A shell block's commands as a reader runs them: one a line, the comment
+    after two spaces and a `#` left out, blank lines skipped."""
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
