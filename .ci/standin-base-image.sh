@@ -32,7 +32,9 @@ if ! command -v debootstrap >/dev/null 2>&1; then
 fi
 
 rootfs=$(mktemp -d /tmp/standin-rootfs.XXXXXX)
-trap 'rm -rf "$rootfs"' EXIT
+# A debootstrap cut short leaves /proc and /sys mounted in the rootfs: unmount them,
+# and never let the removal cross into another file system.
+trap 'umount -l "$rootfs/proc" "$rootfs/sys" 2>/dev/null; rm -rf --one-file-system "$rootfs"' EXIT
 
 debootstrap --variant=minbase \
     --include=python3,python3-venv,python3-pip,ca-certificates \
