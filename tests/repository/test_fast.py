@@ -45,7 +45,7 @@ def test_ci_runs_the_documented_test_command_tier_by_tier():
     ]
 
 
-def test_the_github_workflow_runs_the_same_tiers_with_pinned_actions(tmp_path):
+def test_the_github_workflow_runs_the_same_tiers_with_pinned_actions():
     workflow = load_workflow(TEMPLATE_ROOT, "ci.yml")
     runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
     pytest = documented_test_command().split(" && ")[1]

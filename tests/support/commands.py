@@ -30,7 +30,7 @@ def tool(name: str) -> str:
         return str(local)
     found = shutil.which(name)
     if not found:
-        pytest.fail(f"{name} is not installed; install the test dependencies (README.md)")
+        pytest.fail(f"{name} is not installed; install the test tools (CONTRIBUTING.md)")
     return found
 
 
@@ -72,7 +72,7 @@ def checkov() -> str:
 
 def checkov_results(directory: Path, framework: str) -> dict[str, dict[str, list[dict]]]:
     """One checkov run over every file in directory (each value set a test checks,
-    laid out there), as {file name: {"passed"|"failed"|"skipped": [check, ...]}}:
+    laid out there), as {its path in directory: {"passed"|"failed"|"skipped": [check, ...]}}:
     the policies load once, not once per file."""
     command = [checkov(), "-d", str(directory), "--framework", framework, "-o", "json"]
     scan = subprocess.run([*command, "--skip-download"], capture_output=True, text=True)

