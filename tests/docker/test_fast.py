@@ -377,7 +377,7 @@ def test_compose_hardens_the_serving_container(render, tmp_path, project_type):
     ("project_type", "recipe", "command"),
     [
         ("mcp_server", "mcp-token", "python -m my_project.access"),
-        ("web_service", "service-token", "python -m my_project.app --print-token"),
+        ("web_service", "service-token", "python -m my_project.access"),
     ],
 )
 def test_token_recipe_asks_the_running_server(render, project_type, recipe, command):

@@ -27,6 +27,7 @@ CASES = {
         for kind in choices("project_type")
         if kind != QUESTIONS["project_type"]["default"]
     },
+    "no_examples": {"include_examples": False},
     "no_tests": {"include_tests": False},
     "no_pre_commit": {"include_pre_commit": False},
     "no_github_actions": {"include_github_actions": False},
@@ -71,6 +72,11 @@ CHART_FILES = ["Chart.yaml", "values.yaml", "values.schema.json"] + [
         "serviceaccount.yaml",
     ]
 ]
+# The MCP server's examples package, and its tests.
+EXAMPLE_FILES = {
+    "src": ["__init__.py", "client_logging.py", "prompts.py", "resources.py", "tools.py"],
+    "tests": ["test_features.py"],
+}
 # Every project with GitHub Actions has these; docker.yml comes with Docker.
 ALWAYS_WORKFLOWS = ["ci.yml", "codeql.yml", "dependency-review.yml", "release.yml"]
 
@@ -80,13 +86,13 @@ TYPE_FILES = {
             "__main__.py",
             "access.py",
             "auth.py",
-            "client_logging.py",
             "config.py",
+            "env.py",
+            "limits.py",
             "main.py",
-            "prompts.py",
             "protocol_errors.py",
-            "resources.py",
             "server.py",
+            "serving.py",
             "tools.py",
         ],
         "tests": [
@@ -94,16 +100,20 @@ TYPE_FILES = {
             "test_access.py",
             "test_auth.py",
             "test_config.py",
-            "test_features.py",
+            "test_env.py",
             "test_protocol.py",
             "test_server.py",
+            "test_tools.py",
             "test_transports.py",
         ],
         "docs": ["security.md"],
     },
     "library": {"src": ["core.py"], "tests": ["test_core.py"]},
     "cli_tool": {"src": ["__main__.py", "cli.py"], "tests": ["test_cli.py"]},
-    "web_service": {"src": ["__main__.py", "app.py"], "tests": ["conftest.py", "test_app.py"]},
+    "web_service": {
+        "src": ["__main__.py", "access.py", "app.py", "env.py", "serving.py"],
+        "tests": ["conftest.py", "test_access.py", "test_app.py", "test_env.py"],
+    },
 }
 
 
@@ -140,6 +150,10 @@ def expected_files(answers: dict) -> set[str]:
     files |= {f"docs/{name}" for name in type_files.get("docs", [])}
     if answers["include_tests"]:
         files |= {"tests/test_version.py"} | {f"tests/{name}" for name in type_files["tests"]}
+    if answers["mcp_examples"]:
+        files |= {f"src/{package}/examples/{name}" for name in EXAMPLE_FILES["src"]}
+        if answers["include_tests"]:
+            files |= {f"tests/examples/{name}" for name in EXAMPLE_FILES["tests"]}
     if answers["include_pre_commit"]:
         files.add(".pre-commit-config.yaml")
     if answers["include_github_actions"]:
@@ -461,3 +475,13 @@ def test_every_type_enforces_the_threshold_with_the_same_recipe_and_ci_step(rend
         assert pyproject["tool"]["coverage"]["report"]["fail_under"] == threshold
         enforced.add((recipe, step))
     assert len(enforced) == 1, enforced
+
+
+@pytest.mark.parametrize(
+    "answers", [{}, {"include_examples": False}], ids=["examples", "no-examples"]
+)
+def test_the_readme_names_what_is_there(render, answers):
+    readme = (render(**answers) / "README.md").read_text(encoding="utf-8")
+    assert "src/my_project/tools.py" in readme
+    assert ("include_examples=false" in readme) == (answers == {})
+    assert ("--tool-name count" in readme) == (answers == {})

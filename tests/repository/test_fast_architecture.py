@@ -72,12 +72,17 @@ def test_the_migration_table_names_files_that_exist():
 
 @pytest.fixture(scope="module")
 def mcp_modules() -> set[str]:
-    """The modules a generated MCP server has, from the template's file names."""
+    """The modules a generated MCP server has, from the template's file names
+    (the examples package as `examples/`)."""
     package = next((TEMPLATE_ROOT / "template" / "src").iterdir())
     found = set()
     for path in package.iterdir():
         name = re.sub(r"\{%.*?%\}", "", path.name).removesuffix(".jinja")
-        if "mcp_server" in path.name and name.endswith(".py"):
+        if path.is_dir() and "mcp_examples" in path.name:
+            found.add(f"{name}/")
+        elif any(rule in path.name for rule in ("mcp_server", "serves_http")) and name.endswith(
+            ".py"
+        ):
             found.add(name)
     return found
 

@@ -19,6 +19,9 @@ from commands import run
 
 SKIP_REASONS = {
     "starts the server": "a server that runs until stopped; the client tests start it",
+    "code to add to a file": (
+        "a snippet that goes inside a module; tests/project/test_slow_examples.py adds it"
+    ),
     "needs Docker and a registry": "base images come from a registry; the Docker tier runs these",
     "needs a newer template release": "copier update has nothing to bring to a fresh render",
     "needs a GitHub repository": "pushing, or reading what GitHub published, needs the remote",

@@ -1,6 +1,6 @@
 """The example tools: plain ones (add, greet), one that takes a while and
 reports progress and log messages (count), one with a typed, structured
-result (text_stats). Delete what you do not need; server.py assembles them."""
+result (text_stats)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from pydantic import BaseModel, Field
 
-from {{ package_name }}.client_logging import log_to_client
-from {{ package_name }}.config import Settings
+from ..config import Settings
+from .client_logging import log_to_client
 
 
 @dataclass

@@ -11,10 +11,10 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.types import CompleteRequestParams, CompleteResult, Completion, ResourceTemplateReference
 
-from {{ package_name }} import __version__
-from {{ package_name }}.config import Settings
-from {{ package_name }}.prompts import complete_prompt_argument
-from {{ package_name }}.tools import Activity
+from .. import __version__
+from ..config import Settings
+from .prompts import complete_prompt_argument
+from .tools import Activity
 
 ITEMS_TEMPLATE = "info://items/{name}"
 # The catalogue behind the template: replace it with your own data.

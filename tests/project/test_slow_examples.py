@@ -1,0 +1,85 @@
+"""Slow tier: the MCP server's examples are a leaf. Without them, whether
+left out at `copier copy` or deleted by hand, the server starts, lists no
+tools and passes its own gates; the README's first tool then goes in where it
+says and passes them too."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import anyio
+from commands import copy_of, project_env, run, tool
+from documented import install_group
+from edits import coverage_verdict
+from mcp import Client, StdioServerParameters
+from questions import QUESTIONS
+
+PACKAGE = "my_project"
+NO_EXAMPLES = {"include_examples": False}
+
+
+def listed_tools(root: Path) -> list[str]:
+    """The tools the installed command lists to a client that starts it over stdio."""
+    params = StdioServerParameters(command=str(root / ".venv" / "bin" / "my-project"))
+
+    async def session() -> list[str]:
+        async with Client(params) as client:
+            return sorted(tool.name for tool in (await client.list_tools()).tools)
+
+    return anyio.run(session)
+
+
+def gates(root: Path, env: dict[str, str]) -> str:
+    """`just lint` and `just coverage`; what coverage printed."""
+    run([tool("just"), "lint"], cwd=root, env=env, timeout=600)
+    return run([tool("just"), "coverage"], cwd=root, env=env, timeout=900).stdout
+
+
+def readme_snippets(root: Path) -> tuple[str, str]:
+    """The README's first tool and its test, as a reader copies them."""
+    section = (root / "README.md").read_text(encoding="utf-8").split("## Your first tool", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    tool_code, test_code = re.findall(r"```python\n(.+?\n)```", section, flags=re.S)
+    return tool_code, test_code
+
+
+@install_group(project_type="mcp_server", **NO_EXAMPLES)
+def test_without_examples_the_server_passes_its_gates_and_takes_the_first_tool(installed):
+    project = installed(project_type="mcp_server", **NO_EXAMPLES)
+    root, env = project.root, project.env
+    assert not (root / "src" / PACKAGE / "examples").exists()
+    assert listed_tools(root) == []
+    assert any("just coverage" in ran.body for ran in project.ran), "the docs ran no coverage"
+
+    tool_code, test_code = readme_snippets(root)
+    tools = root / "src" / PACKAGE / "tools.py"
+    tools.write_text(tools.read_text(encoding="utf-8") + "\n" + tool_code, encoding="utf-8")
+    tests = root / "tests" / "test_tools.py"
+    tests.write_text(tests.read_text(encoding="utf-8") + "\n\n" + test_code, encoding="utf-8")
+    run([tool("just"), "format"], cwd=root, env=env)
+    coverage = gates(root, env)
+    assert "test_tools.py .." in coverage, "the README's test did not run beside the first"
+    assert coverage_verdict(coverage) == "85% reached"
+    assert listed_tools(root) == ["shout"]
+
+
+def drop_examples(root: Path) -> None:
+    """What the README says: the package, and the two lines of server.py naming it."""
+    (root / "src" / PACKAGE / "examples").rename(root / "deleted-examples")
+    server = root / "src" / PACKAGE / "server.py"
+    lines = server.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "examples" not in line]
+    assert len(lines) - len(kept) == 2, "the README says two lines"
+    server.write_text("".join(kept), encoding="utf-8")
+
+
+def test_deleting_the_examples_leaves_a_server_that_passes_its_gates(render, tmp_path):
+    root = copy_of(render(), tmp_path)
+    drop_examples(root)
+    env = project_env(QUESTIONS["python_version"]["default"])
+    run([tool("just"), "install"], cwd=root, env=env, timeout=600)
+    coverage = gates(root, env)
+    assert "tests/examples" not in coverage, "the examples' tests ran without the examples"
+    assert coverage_verdict(coverage) == "85% reached"
+    assert listed_tools(root) == []

@@ -1,0 +1,67 @@
+"""`copier update --data include_examples=false` takes the MCP server's
+examples away (the package, its tests, the line that registers it), from a
+project of this release or of the previous one, and the next update does not
+bring them back. The commands are the ones the README and the upgrade guide
+give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from commands import TEMPLATE_ROOT, run
+from edits import conflicted
+from releases import CURRENT, PREVIOUS, tag
+from template_repo import commit, copier_update, project_from
+
+NAME = "lean-server"
+PACKAGE = "lean_server"
+DROP = ("--data", "include_examples=false")
+GUIDE = TEMPLATE_ROOT / "docs" / "upgrading" / f"v{PREVIOUS}-to-v{CURRENT}.md"
+# The previous release kept its example tools (add, greet) in server.py.
+EXAMPLE_TOOL = "def add("
+
+
+def example_paths(root: Path) -> list[str]:
+    """What of the examples is in the project."""
+    candidates = [root / "src" / PACKAGE / "examples", root / "tests" / "examples"]
+    found = [str(path.relative_to(root)) for path in candidates if path.exists()]
+    server = (root / "src" / PACKAGE / "server.py").read_text(encoding="utf-8")
+    if "examples" in server or EXAMPLE_TOOL in server:
+        found.append("server.py names the examples or holds one")
+    return found
+
+
+def test_the_guide_gives_the_command_run_here():
+    command = "copier update --defaults " + " ".join(DROP)
+    assert command in GUIDE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("release", [CURRENT, PREVIOUS])
+def test_turning_the_examples_off_takes_them_away_for_good(template_repo, tmp_path, release):
+    root = project_from(template_repo, tmp_path / NAME, tag(release), project_name=NAME)
+    assert example_paths(root), "a default project starts with the examples"
+    copier_update(root, "--vcs-ref", tag(CURRENT), *DROP)
+    assert conflicted(root) == []
+    assert example_paths(root) == []
+    answers = yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["include_examples"] is False
+    assert (root / "src" / PACKAGE / "tools.py").is_file(), "the user's tools stay"
+    commit(root, "without the examples")
+
+    copier_update(root, "--vcs-ref", tag(CURRENT))
+    assert example_paths(root) == []
+    assert run(["git", "status", "--porcelain"], cwd=root).stdout == ""
+
+
+def test_an_edited_example_goes_too_and_stays_in_the_history(template_repo, tmp_path):
+    """As the guide warns: the update deletes the folder whole."""
+    root = project_from(template_repo, tmp_path / NAME, tag(CURRENT), project_name=NAME)
+    edited = f"src/{PACKAGE}/examples/tools.py"
+    with (root / edited).open("a", encoding="utf-8") as module:
+        module.write("\n# ours\n")
+    commit(root, "our edit")
+    copier_update(root, "--vcs-ref", tag(CURRENT), *DROP)
+    assert not (root / edited).exists()
+    assert run(["git", "show", f"HEAD:{edited}"], cwd=root).stdout.endswith("# ours\n")
