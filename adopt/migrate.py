@@ -15,7 +15,9 @@ template for them, and brings the Docker layer over file by file:
             template's current release, so later `copier update` runs are
             ordinary.
   adapted   what the new image needs from the project: a __version__ in the
-            package, a console script whose module exists; and the dev extra
+            package, a console script whose module exists (added from this
+            release where none does, with the package's modules it imports,
+            such as the shared access.py); and the dev extra
             moved to the `dev` dependency group, which `uv sync` installs.
   kept      your other files, untouched (README, pyproject, sources, ...).
   left      files the public release made that this template does not.
@@ -32,8 +34,10 @@ migration did; what its .gitignore leaves out is not migrated.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import io
+import os
 import re
 import subprocess
 import sys
@@ -154,6 +158,28 @@ def dependency_names(dependencies: list[str]) -> set[str]:
     return {re.split(r"[\s<>=!~;\[]", dep, maxsplit=1)[0].lower() for dep in dependencies}
 
 
+def package_imports(rendered: Path, module_path: str) -> list[str]:
+    """The render's modules that `module_path` imports from its own package,
+    directly or through one another (relative imports), in the order found."""
+    found: list[str] = []
+    pending = [module_path]
+    while pending:
+        path = pending.pop(0)
+        here = Path(path).parent
+        for node in ast.walk(ast.parse(read(rendered, path))):
+            if not isinstance(node, ast.ImportFrom) or not node.level:
+                continue
+            base = here.joinpath(*[".."] * (node.level - 1), *(node.module or "").split("."))
+            names = [alias.name for alias in node.names] if node.module is None else [""]
+            for name in names:
+                target = Path(os.path.normpath(base / name))
+                for candidate in (f"{target}.py", f"{target}/__init__.py"):
+                    if (rendered / candidate).is_file() and candidate not in found:
+                        found.append(candidate)
+                        pending.append(candidate)
+    return [path for path in found if path != module_path]
+
+
 def console_script_steps(project: Path, rendered: Path, answers: dict) -> list[Step]:
     """The image runs the project's console script: make it name a module that exists."""
     ours = tomllib.loads(read(project, "pyproject.toml"))
@@ -174,6 +200,10 @@ def console_script_steps(project: Path, rendered: Path, answers: dict) -> list[S
     if not (project / module_path).is_file():
         note = f"the console script's module; {current or 'no script'} named none that exists"
         steps.append(Step("added", module_path, note, read(rendered, module_path)))
+        for needed in package_imports(rendered, module_path):
+            if not (project / needed).is_file():
+                note = f"imported by {module_path}"
+                steps.append(Step("added", needed, note, read(rendered, needed)))
     text = read(project, "pyproject.toml")
     line = f'{slug} = "{target}"'
     pattern = rf"(?m)^{re.escape(slug)}\s*=\s*\"[^\"]*\"\s*$"
