@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import yaml
 from commands import TEMPLATE_ROOT, run
 from edits import conflicted
@@ -38,16 +37,26 @@ def test_the_guide_gives_the_command_run_here():
     assert command in GUIDE.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("release", [CURRENT, PREVIOUS])
-def test_turning_the_examples_off_takes_them_away_for_good(template_repo, tmp_path, release):
-    root = project_from(template_repo, tmp_path / NAME, tag(release), project_name=NAME)
-    assert example_paths(root), "a default project starts with the examples"
+def dropped(root: Path) -> dict:
+    """`copier update` to this release without the examples; the recorded answers."""
     copier_update(root, "--vcs-ref", tag(CURRENT), *DROP)
     assert conflicted(root) == []
     assert example_paths(root) == []
-    answers = yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
-    assert answers["include_examples"] is False
     assert (root / "src" / PACKAGE / "tools.py").is_file(), "the user's tools stay"
+    return yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
+
+
+def test_turning_the_examples_off_takes_them_away_for_good(template_repo, tmp_path):
+    """Edited or not, as the guide warns: the folder goes whole, and what was
+    committed stays in the history. The next update leaves them out."""
+    root = project_from(template_repo, tmp_path / NAME, tag(CURRENT), project_name=NAME)
+    assert example_paths(root), "a default project starts with the examples"
+    edited = f"src/{PACKAGE}/examples/tools.py"
+    with (root / edited).open("a", encoding="utf-8") as module:
+        module.write("\n# ours\n")
+    commit(root, "our edit")
+    assert dropped(root)["include_examples"] is False
+    assert run(["git", "show", f"HEAD:{edited}"], cwd=root).stdout.endswith("# ours\n")
     commit(root, "without the examples")
 
     copier_update(root, "--vcs-ref", tag(CURRENT))
@@ -55,13 +64,7 @@ def test_turning_the_examples_off_takes_them_away_for_good(template_repo, tmp_pa
     assert run(["git", "status", "--porcelain"], cwd=root).stdout == ""
 
 
-def test_an_edited_example_goes_too_and_stays_in_the_history(template_repo, tmp_path):
-    """As the guide warns: the update deletes the folder whole."""
-    root = project_from(template_repo, tmp_path / NAME, tag(CURRENT), project_name=NAME)
-    edited = f"src/{PACKAGE}/examples/tools.py"
-    with (root / edited).open("a", encoding="utf-8") as module:
-        module.write("\n# ours\n")
-    commit(root, "our edit")
-    copier_update(root, "--vcs-ref", tag(CURRENT), *DROP)
-    assert not (root / edited).exists()
-    assert run(["git", "show", f"HEAD:{edited}"], cwd=root).stdout.endswith("# ours\n")
+def test_a_project_of_the_previous_release_updates_without_them(template_repo, tmp_path):
+    root = project_from(template_repo, tmp_path / NAME, tag(PREVIOUS), project_name=NAME)
+    assert example_paths(root), "its server.py holds the example tools"
+    assert dropped(root)["include_examples"] is False
