@@ -9,14 +9,13 @@ import re
 from pathlib import Path
 
 import anyio
+import pytest
 from commands import copy_of, project_env, run, tool
-from documented import install_group
 from edits import coverage_verdict
 from mcp import Client, StdioServerParameters
 from questions import QUESTIONS
 
 PACKAGE = "my_project"
-NO_EXAMPLES = {"include_examples": False}
 
 
 def listed_tools(root: Path) -> list[str]:
@@ -44,13 +43,21 @@ def readme_snippets(root: Path) -> tuple[str, str]:
     return tool_code, test_code
 
 
-@install_group(project_type="mcp_server", **NO_EXAMPLES)
-def test_without_examples_the_server_passes_its_gates_and_takes_the_first_tool(installed):
-    project = installed(project_type="mcp_server", **NO_EXAMPLES)
-    root, env = project.root, project.env
+def installed_copy(render, tmp_path: Path, **answers) -> tuple[Path, dict[str, str]]:
+    """A private copy of a render, installed with `just install`, and its environment."""
+    root = copy_of(render(**answers), tmp_path)
+    env = project_env(QUESTIONS["python_version"]["default"])
+    run([tool("just"), "install"], cwd=root, env=env, timeout=600)
+    return root, env
+
+
+# Each test installs a copy of its own, so they need not share a worker.
+@pytest.mark.xdist_group("examples-left-out")
+def test_without_examples_the_server_passes_its_gates_and_takes_the_first_tool(render, tmp_path):
+    root, env = installed_copy(render, tmp_path, include_examples=False)
     assert not (root / "src" / PACKAGE / "examples").exists()
+    assert coverage_verdict(gates(root, env)) == "85% reached"
     assert listed_tools(root) == []
-    assert any("just coverage" in ran.body for ran in project.ran), "the docs ran no coverage"
 
     tool_code, test_code = readme_snippets(root)
     tools = root / "src" / PACKAGE / "tools.py"
@@ -74,11 +81,10 @@ def drop_examples(root: Path) -> None:
     server.write_text("".join(kept), encoding="utf-8")
 
 
+@pytest.mark.xdist_group("examples-deleted")
 def test_deleting_the_examples_leaves_a_server_that_passes_its_gates(render, tmp_path):
-    root = copy_of(render(), tmp_path)
+    root, env = installed_copy(render, tmp_path)
     drop_examples(root)
-    env = project_env(QUESTIONS["python_version"]["default"])
-    run([tool("just"), "install"], cwd=root, env=env, timeout=600)
     coverage = gates(root, env)
     assert "tests/examples" not in coverage, "the examples' tests ran without the examples"
     assert coverage_verdict(coverage) == "85% reached"
