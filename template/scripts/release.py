@@ -7,8 +7,10 @@ The version lives in pyproject.toml; a Helm chart's appVersion follows it.
 
 `bump` refuses, in one line, whatever would make a bad release: a version that
 is not X.Y.Z or not greater than pyproject.toml's, a dirty work tree, a tag that
-exists. `check` is what a pushed tag must pass before anything is published.
-Standard library only: it runs before any environment is installed.
+exists. A step that fails (the lock, or a commit that a pre-commit hook stops)
+puts back every file it touched and says so in one line. `check` is what a
+pushed tag must pass before anything is published. Standard library only: it
+runs before any environment is installed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ CHARTS = sorted(Path("charts").glob("*/Chart.yaml"))
 APP_VERSION_LINE = re.compile(r'(?m)^appVersion: "([^"]*)"$')
 VERSION_LINE = re.compile(r'(?m)^version = "([^"]+)"$')
 UNRELEASED = "\n## [Unreleased]\n"
+LOCK = Path("uv.lock")
 
 
 class Refused(Exception):
@@ -87,24 +90,54 @@ def bump(version: str) -> str:
         raise Refused("CHANGELOG.md has no '## [Unreleased]' heading")
     if not section(changelog, "Unreleased"):
         raise Refused("CHANGELOG.md has nothing under '## [Unreleased]': say what changed first")
+    changed = [PYPROJECT, CHANGELOG, *CHARTS] + ([LOCK] if LOCK.exists() else [])
+    try:
+        write_release(version, current, changelog)
+        if LOCK.exists():  # it records the project's own version
+            step("uv lock", "uv", "lock", "--quiet")
+        step("git add", "git", "add", *map(str, changed))
+        step("git commit", "git", "commit", "--quiet", "-m", f"Release {version}")
+    except (StepFailed, OSError) as failure:
+        # The tree was clean: HEAD holds every file this touched, as it was.
+        git("reset", "--quiet", "--", *map(str, changed))
+        git("checkout", "--quiet", "--", *map(str, changed))
+        raise Refused(f"{failure}; nothing changed, nothing was released") from None
+    try:
+        step("git tag", "git", "tag", "-a", f"v{version}", "-m", f"Release {version}")
+    except StepFailed as failure:
+        raise Refused(
+            f"{failure}; Release {version} is committed: tag it with "
+            f"git tag -a v{version} -m 'Release {version}'"
+        ) from None
+    return f"Tagged v{version}; publish it with: git push origin HEAD v{version}"
+
+
+def write_release(version: str, current: str, changelog: str) -> None:
+    """The version in pyproject.toml and the charts, the notes headed with it."""
     pyproject = PYPROJECT.read_text(encoding="utf-8")
     PYPROJECT.write_text(
         pyproject.replace(f'version = "{current}"', f'version = "{version}"', 1), encoding="utf-8"
     )
     heading = f"{UNRELEASED}\n## [{version}] - {date.today().isoformat()}\n"
     CHANGELOG.write_text(changelog.replace(UNRELEASED, heading, 1), encoding="utf-8")
-    changed = [str(PYPROJECT), str(CHANGELOG)]
     for chart in CHARTS:
         text = chart.read_text(encoding="utf-8")
         chart.write_text(APP_VERSION_LINE.sub(f'appVersion: "{version}"', text), encoding="utf-8")
-        changed.append(str(chart))
-    if Path("uv.lock").exists():  # it records the project's own version
-        subprocess.run(["uv", "lock", "--quiet"], check=True)
-        changed.append("uv.lock")
-    subprocess.run(["git", "add", *changed], check=True)
-    subprocess.run(["git", "commit", "--quiet", "-m", f"Release {version}"], check=True)
-    subprocess.run(["git", "tag", "-a", f"v{version}", "-m", f"Release {version}"], check=True)
-    return f"Tagged v{version}; publish it with: git push origin HEAD v{version}"
+
+
+class StepFailed(Exception):
+    """A command of the release failed; the message says which, and its last words."""
+
+
+def step(what: str, *command: str) -> None:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise StepFailed(f"{what} could not run: {exc.strerror}") from None
+    if result.returncode != 0:
+        said = (result.stderr.strip() or result.stdout.strip()).splitlines()
+        last = f": {said[-1].strip()}" if said else ""
+        raise StepFailed(f"{what} failed (exit {result.returncode}){last}")
 
 
 def check(tag: str) -> str:

@@ -133,6 +133,7 @@ def expected_files(answers: dict) -> set[str]:
         ".copier-answers.yml",
         ".env.example",
         ".gitignore",
+        ".python-version",
         "AGENTS.md",
         "CHANGELOG.md",
         "CONTRIBUTING.md",
@@ -308,6 +309,8 @@ def test_python_version_agrees_everywhere(case):
     version = answers_for(name)["python_version"]
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["requires-python"] == f">={version}"
+    # uv takes this one rather than the newest Python it could download.
+    assert (root / ".python-version").read_text(encoding="utf-8") == f"{version}\n"
     assert "target-version" not in pyproject["tool"]["ruff"], "ruff reads requires-python"
     settings = run([tool("ruff"), "check", "--no-cache", "--show-settings", "."], cwd=root)
     assert f"linter.unresolved_target_version = {version}\n" in settings.stdout

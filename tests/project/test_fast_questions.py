@@ -32,6 +32,8 @@ EXPECTED = [
     ("copyright_year", False),
     ("include_docker", False),
     ("docker_strategy", False),
+    ("description_quoted", True),
+    ("author_quoted", True),
     ("license_spdx", True),
     ("serves_http", True),
     ("mcp_examples", True),

@@ -74,6 +74,35 @@ def test_release_refuses_with_one_line(project, version, setup, message):
     assert git("rev-parse", "HEAD", cwd=project) == before, "nothing committed"
 
 
+# pre-commit hooks that stop a commit: one that fails, one that rewrites a
+# file it was given (as the whitespace fixers do) and so fails too.
+STOPPING_HOOKS = {
+    "fails": 'echo "check-yaml: could not parse" >&2\nexit 1\n',
+    "rewrites": (
+        "printf ' \\n' >> CHANGELOG.md\n"
+        'echo "trailing-whitespace: files were modified by this hook"\nexit 1\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("hook", list(STOPPING_HOOKS))
+def test_a_commit_that_a_hook_stops_leaves_the_tree_as_it_was(project, hook):
+    hooks = project / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    (hooks / "pre-commit").write_text("#!/bin/sh\n" + STOPPING_HOOKS[hook], encoding="utf-8")
+    (hooks / "pre-commit").chmod(0o755)
+    before = git("rev-parse", "HEAD", cwd=project)
+    result = release(project, "0.2.0")
+    assert result.returncode != 0
+    said = result.stderr.splitlines()[0]
+    assert said.startswith("release: git commit failed (exit 1): "), result.stderr
+    assert said.endswith("; nothing changed, nothing was released"), said
+    assert "Traceback" not in result.stderr
+    assert git("status", "--porcelain", cwd=project) == "", "a file was left changed or staged"
+    assert git("rev-parse", "HEAD", cwd=project) == before
+    assert git("tag", "--list", cwd=project) == ""
+
+
 def check_steps(root):
     """The check step of the release workflow and the one before the image push."""
     return [

@@ -20,8 +20,7 @@ from commands import run
 SKIP_REASONS = {
     "starts the server": "a server that runs until stopped; the client tests start it",
     "changes the answers": (
-        "copier update with other answers changes what later blocks use;"
-        " tests/update/ runs these"
+        "copier update with other answers changes what later blocks use; tests/update/ runs these"
     ),
     "code to add to a file": (
         "a snippet that goes inside a module; tests/project/test_slow_examples.py adds it"
