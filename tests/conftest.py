@@ -33,6 +33,7 @@ from commands import (
     tool,
 )
 from questions import QUESTIONS, check_answer_keys
+from schedule import longest_first
 from template_repo import build_template_repo, commit, git, plain_clone
 from tiers import tier_marker
 
@@ -50,6 +51,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(
                 pytest.mark.xdist_group(str(item.path.relative_to(item.config.rootpath)))
             )
+    items[:] = longest_first(items, group_of)
+
+
+def group_of(item: pytest.Item) -> str:
+    """The pytest-xdist group of a test (set above, or by the test itself)."""
+    marker = item.get_closest_marker("xdist_group")
+    assert marker is not None
+    return str(marker.args[0] if marker.args else marker.kwargs["name"])
 
 
 _TEST_TIME: dict[str, list[float]] = {}
