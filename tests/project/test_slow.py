@@ -15,14 +15,12 @@ import re
 import tomllib
 from pathlib import Path
 
-import anyio
 import pytest
 from commands import copy_of, project_env, python_dir, run, tool
 from documented import install_group
 from edits import RELEASE_NOTE, coverage_verdict, raise_threshold_above_reach, write_release_notes
-from example_server import TOOLS
+from example_server import TOOLS, stdio_tool_names
 from markdown import command_lines
-from mcp import Client, StdioServerParameters
 from questions import choices
 from template_repo import GIT_IDENTITY, git
 from workflows import RELEASE_CHECK, load_workflow, step_runs
@@ -46,17 +44,6 @@ def readme_client_configs(root: Path) -> list[dict]:
     return entries
 
 
-def stdio_tool_names(entry: dict) -> set[str]:
-    """Start the configured command the way a desktop client does, and list its tools."""
-    params = StdioServerParameters(command=entry["command"], args=entry.get("args", []))
-
-    async def session():
-        async with Client(params) as client:
-            return {tool.name for tool in (await client.list_tools()).tools}
-
-    return anyio.run(session)
-
-
 # The threshold is read from pyproject.toml by the same `coverage` recipe and
 # CI "Test" step in every project type (tests/project/test_fast.py holds them
 # equal), so one type with a quick suite shows that both enforce it.
@@ -76,7 +63,7 @@ def test_project_installs_and_passes_its_own_gates(installed, project_type):
     assert (root / ".git" / "hooks" / "pre-commit").is_file(), "just install set no git hook"
     if project_type == "mcp_server":
         for config in readme_client_configs(root):
-            assert stdio_tool_names(config) == set(TOOLS)
+            assert stdio_tool_names(config["command"], *config.get("args", [])) == TOOLS
     assert ran_output(project, "just lint") is not None
     tests = ran_output(project, "just coverage")
     assert tests is not None and " passed" in tests

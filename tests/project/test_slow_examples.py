@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import anyio
 import pytest
 from commands import copy_of, project_env, run, tool
 from edits import coverage_verdict
-from mcp import Client, StdioServerParameters
+from example_server import stdio_tool_names
 from questions import QUESTIONS
 
 PACKAGE = "my_project"
@@ -20,13 +19,7 @@ PACKAGE = "my_project"
 
 def listed_tools(root: Path) -> list[str]:
     """The tools the installed command lists to a client that starts it over stdio."""
-    params = StdioServerParameters(command=str(root / ".venv" / "bin" / "my-project"))
-
-    async def session() -> list[str]:
-        async with Client(params) as client:
-            return sorted(tool.name for tool in (await client.list_tools()).tools)
-
-    return anyio.run(session)
+    return stdio_tool_names(str(root / ".venv" / "bin" / "my-project"))
 
 
 def gates(root: Path, env: dict[str, str]) -> str:
