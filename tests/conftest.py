@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import answer_space
 import documented
 import pytest
 from commands import (
@@ -36,6 +37,9 @@ from questions import QUESTIONS, check_answer_keys
 from schedule import longest_first
 from template_repo import build_template_repo, commit, git, plain_clone
 from tiers import tier_marker
+
+# Before the hypothesis plugin loads the profile --hypothesis-profile names.
+answer_space.register_profiles()
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects, and before xdist reads the groups

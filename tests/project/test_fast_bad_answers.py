@@ -32,6 +32,12 @@ BAD_ANSWERS = [
     ("project_description", "   ", "must not be empty"),
     ("project_description", "two\nlines", "one line of text"),
     ("author_name", "tab\there", "one line of text"),
+    # What YAML reads as a line break or cannot print (PyYAML, Helm's Go YAML).
+    ("project_description", "one\u2028two", "one line of text"),
+    ("author_name", "next\x85line", "one line of text"),
+    ("project_description", "\ufeffmarked", "one line of text"),
+    ("author_email", 'quoted"@example.com', "not a valid email"),
+    ("author_email", "back\x08space@example.com", "not a valid email"),
     ("python_version", "3.9", "3.9"),
     ("project_type", "webapp", "webapp"),
     ("license", "WTFPL", "WTFPL"),

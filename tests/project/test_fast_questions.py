@@ -13,9 +13,11 @@ EXPECTED = [
     ("project_name", False),
     ("project_slug", True),
     ("package_name", False),
+    ("unprintable", True),
     ("project_description", False),
     ("project_version", False),
     ("author_name", False),
+    ("email_address", True),
     ("author_email", False),
     ("security_email", False),
     ("github_username", False),
@@ -86,10 +88,12 @@ TEMPLATE_PATHS = sorted(TEMPLATE_DIR.rglob("*"))
 
 
 def template_text() -> str:
-    """Every file name and file body under template/, and copier.yml's message."""
+    """Every file name and file body under template/, and copier.yml's
+    validators and message."""
     names = "\n".join(str(p.relative_to(TEMPLATE_DIR)) for p in TEMPLATE_PATHS)
     bodies = "\n".join(p.read_text(encoding="utf-8") for p in TEMPLATE_PATHS if p.is_file())
-    return "\n".join([names, bodies, CONFIG["_message_after_copy"]])
+    validators = "\n".join(spec.get("validator", "") for spec in QUESTIONS.values())
+    return "\n".join([names, bodies, validators, CONFIG["_message_after_copy"]])
 
 
 def test_file_names_hold_no_compound_condition():
@@ -109,7 +113,8 @@ def test_each_computed_value_is_used_by_name(name):
     assert re.search(rf"\b{name}\b", template_text()), f"{name} is computed but never used"
 
 
-# Pinned values: named once in copier.yml, used by name, never written again.
+# Pinned values (the patterns two validators share, the pinned tools): named
+# once in copier.yml, used by name, never written again.
 PINS = [n for n in COMPUTED if "{{" not in str(QUESTIONS[n]["default"])]
 RULES = [
     n
@@ -119,7 +124,7 @@ RULES = [
 
 
 def test_every_computed_value_but_the_slug_and_the_pins_is_a_rule():
-    assert PINS == ["uv_version", "mcp_inspector"]
+    assert PINS == ["unprintable", "email_address", "uv_version", "mcp_inspector"]
     assert [n for n in COMPUTED if n not in ("project_slug", *PINS)] == RULES
 
 

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from commands import copy_of, project_env, run, tool
-from edits import coverage_verdict
+from commands import copy_of, own_gates, project_env, run, tool
+from edits import coverage_verdict, total_coverage
 from example_server import stdio_tool_names
 from questions import QUESTIONS
 
@@ -20,12 +20,6 @@ PACKAGE = "my_project"
 def listed_tools(root: Path) -> list[str]:
     """The tools the installed command lists to a client that starts it over stdio."""
     return stdio_tool_names(str(root / ".venv" / "bin" / "my-project"))
-
-
-def gates(root: Path, env: dict[str, str]) -> str:
-    """`just lint` and `just coverage`; what coverage printed."""
-    run([tool("just"), "lint"], cwd=root, env=env, timeout=600)
-    return run([tool("just"), "coverage"], cwd=root, env=env, timeout=900).stdout
 
 
 def readme_snippets(root: Path) -> tuple[str, str]:
@@ -49,7 +43,8 @@ def installed_copy(render, tmp_path: Path, **answers) -> tuple[Path, dict[str, s
 def test_without_examples_the_server_passes_its_gates_and_takes_the_first_tool(render, tmp_path):
     root, env = installed_copy(render, tmp_path, include_examples=False)
     assert not (root / "src" / PACKAGE / "examples").exists()
-    assert coverage_verdict(gates(root, env)) == "85% reached"
+    coverage = own_gates(root, env)
+    assert (coverage_verdict(coverage), total_coverage(coverage)) == ("85% reached", "100%")
     assert listed_tools(root) == []
 
     tool_code, test_code = readme_snippets(root)
@@ -78,7 +73,7 @@ def drop_examples(root: Path) -> None:
 def test_deleting_the_examples_leaves_a_server_that_passes_its_gates(render, tmp_path):
     root, env = installed_copy(render, tmp_path)
     drop_examples(root)
-    coverage = gates(root, env)
+    coverage = own_gates(root, env)
     assert "tests/examples" not in coverage, "the examples' tests ran without the examples"
-    assert coverage_verdict(coverage) == "85% reached"
+    assert (coverage_verdict(coverage), total_coverage(coverage)) == ("85% reached", "100%")
     assert listed_tools(root) == []

@@ -8,6 +8,7 @@ import sys
 import tomllib
 
 import yaml
+from answer_space import PROFILES
 from commands import TEMPLATE_ROOT, run, tool
 from markdown import bash_block_after, command_lines
 from questions import ASKED
@@ -120,6 +121,15 @@ def test_quoted_benchmark_commands_use_options_the_benchmark_has():
     assert commands, "CONTRIBUTING.md no longer shows how to run the benchmark"
     used = {option for command in commands for option in re.findall(r"--[a-z][a-z0-9-]*", command)}
     assert used <= accepted
+
+
+def test_the_documented_search_names_a_profile_and_a_file_that_exist():
+    """CONTRIBUTING.md's wider answer-space search, as a maintainer pastes it."""
+    searches = re.findall(r"-m pytest (\S+) --hypothesis-profile=(\w+)", CONTRIBUTING)
+    assert searches, "CONTRIBUTING.md no longer shows the wider search"
+    for path, profile in searches:
+        assert (TEMPLATE_ROOT / path).is_file(), path
+        assert profile in PROFILES, profile
 
 
 def test_the_tier_table_names_every_test_file():

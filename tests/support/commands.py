@@ -167,6 +167,12 @@ def project_env(python_version: str) -> dict[str, str]:
     return env
 
 
+def own_gates(root: Path, env: dict[str, str]) -> str:
+    """An installed project's `just lint` and `just coverage`; what coverage printed."""
+    run([tool("just"), "lint"], cwd=root, env=env, timeout=600)
+    return run([tool("just"), "coverage"], cwd=root, env=env, timeout=900).stdout
+
+
 def docker_binary() -> str:
     """The Docker client: $DOCKER if set (CI sets the BuildKit-capable one), else docker."""
     return os.environ.get("DOCKER") or shutil.which("docker") or "docker"

@@ -44,6 +44,12 @@ def coverage_verdict(output: str) -> str | None:
     return f"{found[1]}% {found[2]}" if found else None
 
 
+def total_coverage(output: str) -> str | None:
+    """The TOTAL row's percentage ("100%") in pytest-cov's term-missing report."""
+    found = re.search(r"^TOTAL\s.*?(\d+(?:\.\d+)?%)\s*$", output, flags=re.M)
+    return found[1] if found else None
+
+
 CONFLICT = re.compile(r"<<<<<<< your file\n(.*?)=======\n(.*?)>>>>>>> chora-base\n", re.S)
 
 

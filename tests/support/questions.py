@@ -7,21 +7,23 @@ for the value copier would compute for the same answers.
 
 from __future__ import annotations
 
-import time
-
 import jinja2
 import pytest
 import yaml
 from commands import TEMPLATE_ROOT
+from jinja2.sandbox import SandboxedEnvironment
 
 CONFIG: dict = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text(encoding="utf-8"))
 QUESTIONS: dict[str, dict] = {k: v for k, v in CONFIG.items() if not k.startswith("_")}
 COMPUTED: list[str] = [name for name, spec in QUESTIONS.items() if spec.get("when") is False]
 ASKED: list[str] = [name for name in QUESTIONS if name not in COMPUTED]
 
-_JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined)
-# copier's own filter, for copyright_year's default.
-_JINJA.filters["strftime"] = time.strftime
+# The environment copier renders copier.yml's templates in: sandboxed, with the
+# Ansible filters (regex_search, strftime) it loads by default.
+_JINJA = SandboxedEnvironment(
+    extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+    undefined=jinja2.StrictUndefined,
+)
 
 
 def choices(question: str) -> list:
@@ -45,6 +47,21 @@ def _cast(kind: str, text: str):
     if kind == "yaml":
         return yaml.safe_load(text)
     return text.strip()
+
+
+def is_asked(question: str, values: dict) -> bool:
+    """Whether copier asks the question, given the values before it."""
+    when = QUESTIONS[question].get("when", True)
+    if isinstance(when, str):
+        return _cast("bool", _JINJA.from_string(when).render(values))
+    return bool(when)
+
+
+def refusal(question: str, answer, values: dict) -> str:
+    """What the question's validator says of the answer ("" when it accepts it),
+    given the values before it."""
+    validator = QUESTIONS[question].get("validator", "")
+    return _JINJA.from_string(validator).render({**values, question: answer}).strip()
 
 
 def effective(**answers) -> dict:
