@@ -7,6 +7,8 @@ for the value copier would compute for the same answers.
 
 from __future__ import annotations
 
+import functools
+
 import jinja2
 import pytest
 import yaml
@@ -24,6 +26,12 @@ _JINJA = SandboxedEnvironment(
     extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
     undefined=jinja2.StrictUndefined,
 )
+
+
+@functools.cache
+def _compiled(source: str) -> jinja2.Template:
+    """A template of copier.yml's, compiled once: a draw of answers renders each many times."""
+    return _JINJA.from_string(source)
 
 
 def choices(question: str) -> list:
@@ -53,7 +61,7 @@ def is_asked(question: str, values: dict) -> bool:
     """Whether copier asks the question, given the values before it."""
     when = QUESTIONS[question].get("when", True)
     if isinstance(when, str):
-        return _cast("bool", _JINJA.from_string(when).render(values))
+        return _cast("bool", _compiled(when).render(values))
     return bool(when)
 
 
@@ -61,7 +69,7 @@ def refusal(question: str, answer, values: dict) -> str:
     """What the question's validator says of the answer ("" when it accepts it),
     given the values before it."""
     validator = QUESTIONS[question].get("validator", "")
-    return _JINJA.from_string(validator).render({**values, question: answer}).strip()
+    return _compiled(validator).render({**values, question: answer}).strip()
 
 
 def effective(**answers) -> dict:
@@ -76,7 +84,7 @@ def effective(**answers) -> dict:
             continue
         default = spec.get("default")
         if isinstance(default, str) and "{{" in default:
-            rendered = _JINJA.from_string(default).render(values)
+            rendered = _compiled(default).render(values)
             values[name] = _cast(spec.get("type", "str"), rendered)
         else:
             values[name] = default
