@@ -11,6 +11,7 @@ declare -A package_of=(
     [dockerd]=docker.io      # the engine, and /usr/bin/docker, the BuildKit client
     [debootstrap]=debootstrap  # stand-in base images (standin-base-image.sh)
     [npm]=npm                # Node.js 22 for the MCP Inspector (tests/support/commands.py)
+    [prometheus]=prometheus  # the server that scrapes the generated metrics endpoint (test_slow_observability.py)
 )
 
 missing=()

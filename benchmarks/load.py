@@ -2,10 +2,11 @@
 """Load on the generated MCP server's image: sessions in parallel, each making
 tool calls, against the container as docker-compose.yml hardens it.
 
-For each HTTP mode (stateful streamable HTTP, stateless, JSON answers) and
-each number of concurrent sessions it prints calls per second, the p50 and
-p99 latency of a call, the errors, and the server's resident memory before
-and after the run.
+For each HTTP mode (stateful streamable HTTP, stateless, JSON answers, and
+stateful with OpenTelemetry on, exporting traces and metrics over OTLP/HTTP
+to a receiver in this process) and each number of concurrent sessions it
+prints calls per second, the p50 and p99 latency of a call, the errors, and
+the server's resident memory before and after the run.
 
     python -m benchmarks.load                      # this work tree
     python -m benchmarks.load --sessions 1 50 --calls 20
@@ -17,7 +18,8 @@ builds the image. Needs a Docker engine with BuildKit, the
 python:<version>-slim base image and uv. $DOCKER picks the client.
 Exits 1 when a goal is missed: no error in any run; memory after a run
 within 20 MB of before; p99 at the largest session count at most 500 ms in
-the fastest mode.
+the fastest mode and with tracing on; with tracing on, calls per second at
+the largest session count within 15% of the same mode without.
 """
 
 from __future__ import annotations
@@ -38,13 +40,19 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from benchmarks.image import DOCKER, REPO, TOKEN, docker, lock_if_needed, render
+from benchmarks.otlp import bridge_gateway, receiver
 
 PROJECT = "load-mcp"
 MODES = {
     "stateful": {},
     "stateless": {"MCP_STATELESS_HTTP": "true"},
     "json": {"MCP_JSON_RESPONSE": "true"},
+    # OTEL_EXPORTER_OTLP_ENDPOINT (the receiver's) is added when it runs.
+    "traced": {"OTEL_METRIC_EXPORT_INTERVAL": "5000"},
 }
+# The mode "traced" is compared with: the same server without telemetry.
+UNTRACED = "stateful"
+MAX_TRACING_COST = 0.15
 # docker-compose.yml's hardening of the server, and its data volume.
 HARDENED = [
     "--read-only",
@@ -141,10 +149,24 @@ def load(url: str, sessions: int, calls: int) -> tuple[float, list[float], list[
 
 
 def measure(image: str, mode: str, session_counts: list[int], calls: int) -> list[Run]:
+    if mode != "traced":
+        return measure_with(image, mode, session_counts, calls, {})
+    with receiver(bridge_gateway(DOCKER)) as (endpoint, received):
+        runs = measure_with(
+            image, mode, session_counts, calls, {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint}
+        )
+    if not received.span_names():
+        sys.exit("benchmark: tracing was on, but no span reached the receiver")
+    return runs
+
+
+def measure_with(
+    image: str, mode: str, session_counts: list[int], calls: int, extra: dict[str, str]
+) -> list[Run]:
     name = f"{PROJECT}-{mode}"
     subprocess.run([DOCKER, "rm", "--force", "--volumes", name], capture_output=True)
     env = ["--env", "MCP_TRANSPORT=streamable-http", "--env", f"MCP_AUTH_TOKEN={TOKEN}"]
-    for key, value in MODES[mode].items():
+    for key, value in (MODES[mode] | extra).items():
         env += ["--env", f"{key}={value}"]
     docker(
         "run", "--detach", "--name", name, "--publish", "127.0.0.1::8000", *HARDENED, *env, image
@@ -203,6 +225,19 @@ def goals_missed(runs: list[Run]) -> list[str]:
     best = min(r.percentile(0.99) for r in runs if r.sessions == largest)
     if best > MAX_P99_S:
         missed.append(f"p99 at {largest} sessions is {best * 1000:.0f} ms in the fastest mode")
+    at_largest = {r.mode: r for r in runs if r.sessions == largest}
+    if "traced" in at_largest:
+        traced = at_largest["traced"]
+        if traced.percentile(0.99) > MAX_P99_S:
+            p99 = traced.percentile(0.99) * 1000
+            missed.append(f"p99 at {largest} sessions is {p99:.0f} ms with tracing on")
+        if UNTRACED in at_largest:
+            cost = 1 - traced.calls_per_s / at_largest[UNTRACED].calls_per_s
+            if cost > MAX_TRACING_COST:
+                missed.append(
+                    f"tracing costs {cost:.0%} of the calls per second at {largest} sessions "
+                    f"(goal: at most {MAX_TRACING_COST:.0%})"
+                )
     return missed
 
 

@@ -13,7 +13,7 @@ from releases import CURRENT, UPDATE_BASELINE, tag
 ROW = re.compile(
     r"^\| (?P<label>v[\w.]+) \| (?P<image>[\d.]+) MB \| (?P<added>-?[\d.]+) MB \| [\d.]+ s "
     r"\| [\d.]+ s \| [\d.]+ \| (?P<deps>yes|no) \| (?P<context>[\d.]+) kB "
-    r"\| (?P<initialize>[\d.]+ s|n/a) \| (?P<healthy>[\d.]+ s|n/a) \|$",
+    r"\| (?P<initialize>[\d.]+ s|n/a) \| (?P<healthy>[\d.]+ s|n/a) \| (?P<telemetry>[\d.]+) MB \|$",
     re.MULTILINE,
 )
 
@@ -44,3 +44,5 @@ def test_baseline_prints_the_before_and_after_rows(docker, template_repo):
     assert rows[tag(CURRENT)]["deps"] == "no", result.stderr
     # The source and uv.lock (about 200 kB), none of the 50 MB of litter.
     assert float(rows[tag(CURRENT)]["context"]) < 1000
+    # OpenTelemetry's share is measured (its goal is the script's).
+    assert float(rows[tag(CURRENT)]["telemetry"]) > 0

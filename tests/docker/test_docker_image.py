@@ -27,8 +27,9 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import ResourceTemplateReference
 
-from benchmarks.image import context_kb, litter  # the benchmark's own measures
+from benchmarks.image import context_kb, litter, telemetry_sizes  # the benchmark's own measures
 from benchmarks.load import HARDENED  # docker-compose.yml's hardening, as docker run options
+from benchmarks.otlp import bridge_gateway, receiver
 
 NAME = "chora-engine-mcp"
 HTTP = ("--env", "MCP_TRANSPORT=streamable-http")
@@ -219,6 +220,62 @@ def test_hardened_container_serves_mcp_only_with_its_token(mcp_project, docker, 
     logs = run([docker, "logs", name])
     assert token not in logs.stdout + logs.stderr
     assert "/app/data/mcp-token" in logs.stdout + logs.stderr
+
+
+def test_the_container_exports_its_telemetry_over_the_engines_network(
+    mcp_project, docker, containers
+):
+    """Tracing on, hardened as compose runs it: the server sends OTLP/HTTP over
+    the engine's bridge network to a receiver on its gateway, and what arrives
+    decodes with opentelemetry-proto: the MCP spans, the MCP metrics, the
+    logs, under the project's service name, and not the token."""
+    name = f"{NAME}-otlp"
+    containers.append(name)
+    token = "otlp-token-0123456789abcdef"
+    with receiver(bridge_gateway(docker)) as (endpoint, received):
+        telemetry = ["--env", f"OTEL_EXPORTER_OTLP_ENDPOINT={endpoint}"]
+        telemetry += ["--env", "OTEL_LOGS_EXPORTER=otlp", "--env", f"MCP_AUTH_TOKEN={token}"]
+        start(
+            docker,
+            name,
+            f"{NAME}:latest",
+            "--publish",
+            "127.0.0.1::8000",
+            *HTTP,
+            *HARDENED,
+            *telemetry,
+        )
+        wait_for_health(docker, name, "healthy", timeout=30)
+        url = f"http://127.0.0.1:{published_port(docker, name)}/mcp"
+
+        async def session() -> str:
+            async with (
+                httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http,
+                Client(streamable_http_client(url, http_client=http)) as client,
+            ):
+                greeting = await client.call_tool("greet", {"name": "collector"})
+                return greeting.content[0].text
+
+        assert anyio.run(session) == "Hello, collector!"
+        run([docker, "stop", name])  # SIGTERM: the server flushes before it exits
+    assert "tools/call greet" in received.span_names()
+    assert {"mcp.server.operation.duration", "mcp.server.active_sessions"} <= (
+        received.metric_names()
+    )
+    assert received.service_names() == {NAME}
+    assert received.bodies.get("/v1/logs"), "no logs arrived"
+    assert token.encode() not in received.everything()
+
+
+def test_the_telemetry_dependencies_are_measured_apart(mcp_project, docker):
+    """What the benchmark reports as OpenTelemetry's share of the image: the
+    SDK, exporters and instrumentation with what only they need; not the API,
+    which the MCP SDK needs anyway. (Its goal, at most 12 MB, is the
+    benchmark's: python -m benchmarks.image.)"""
+    sizes = telemetry_sizes(f"{NAME}:latest", NAME)
+    assert {"opentelemetry-sdk", "opentelemetry-instrumentation-asgi", "protobuf"} <= set(sizes)
+    assert not {"opentelemetry-api", "mcp", "starlette", "pydantic"} & set(sizes), sizes
+    assert all(size > 0 for size in sizes.values()), sizes
 
 
 def test_no_setuid_or_setgid_file_is_left(mcp_project, docker):

@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 from commands import checkov_results, copy_of, run, tool, tool_env
-from questions import choices
+from questions import choices, effective
 
 PROJECT_TYPES = choices("project_type")
 STRATEGIES = choices("docker_strategy")
@@ -154,6 +154,19 @@ DOCKER_RUN = {
 }
 
 
+# The compose stack with the OpenTelemetry Collector, for the types that serve HTTP.
+COLLECTOR = "http://otel-collector:4318"
+OBSERVE = {
+    "docker-observe": [
+        LOCK,
+        "docker build --tag my-project:latest .",
+        f"OTEL_EXPORTER_OTLP_ENDPOINT={COLLECTOR} docker compose --profile observability up "
+        "--detach --wait",
+    ]
+}
+SERVES_HTTP = [kind for kind in PROJECT_TYPES if effective(project_type=kind)["serves_http"]]
+
+
 def test_every_project_type_has_its_docker_run():
     assert set(DOCKER_RUN) == set(PROJECT_TYPES)
 
@@ -162,6 +175,8 @@ def expected_recipes(project_type: str, strategy: str) -> dict[str, list[str]]:
     recipes = dict(COMMON_RECIPES)
     if strategy == "production":
         recipes |= PRODUCTION_RECIPES | DOCKER_RUN[project_type]
+        if project_type in SERVES_HTTP:
+            recipes |= OBSERVE
     return recipes
 
 
@@ -269,7 +284,12 @@ def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, proj
     root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
     raw = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
     assert "version" not in raw, "the version key is obsolete"
-    profiles = {"mcp_server": ["n8n"], "cli_tool": ["tools"], "library": ["tools"]}
+    profiles = {
+        "mcp_server": ["n8n", "observability"],
+        "web_service": ["observability"],
+        "cli_tool": ["tools"],
+        "library": ["tools"],
+    }
     variants = [[]] + [["--profile", p] for p in profiles.get(project_type, [])]
     example = (root / ".env.example").read_text(encoding="utf-8")
     # No .env; .env.example copied as is (must change nothing); every setting switched on.
@@ -383,3 +403,47 @@ def test_compose_hardens_the_serving_container(render, tmp_path, project_type):
 def test_token_recipe_asks_the_running_server(render, project_type, recipe, command):
     root = render(project_type=project_type, include_docker=True)
     assert dry_run(root, recipe) == [f"docker compose exec -T my-project {command}"]
+
+
+@pytest.mark.parametrize("project_type", SERVES_HTTP)
+def test_the_observability_profile_adds_a_hardened_collector(render, tmp_path, project_type):
+    """Off by default, and the server exports nothing; with the profile and the
+    endpoint docker-observe sets, the server sends to the collector's OTLP/HTTP
+    receiver on the project network, and the collector, hardened like the
+    server, reads its configuration read-only from the config tier and
+    publishes its Prometheus exporter on this machine only."""
+    root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
+    default = compose_config(root)
+    assert "otel-collector" not in default["services"]
+    assert default["services"][IMAGE]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == ""
+    result = run(
+        [tool("docker-compose"), "--profile", "observability", "config", "--format", "json"],
+        cwd=root,
+        env=tool_env(OTEL_EXPORTER_OTLP_ENDPOINT=COLLECTOR),
+    )
+    stack = json.loads(result.stdout)
+    assert stack["services"][IMAGE]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == COLLECTOR
+    collector = stack["services"]["otel-collector"]
+    image, _, version = collector["image"].rpartition(":")
+    assert image == "otel/opentelemetry-collector-contrib"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    server = stack["services"][IMAGE]
+    for key in ("read_only", "cap_drop", "security_opt", "tmpfs", "logging"):
+        assert collector[key] == server[key], key
+    assert collector["mem_limit"] and collector["pids_limit"] and collector["cpus"]
+    assert set(collector["networks"]) == set(server["networks"])
+    (mount,) = collector["volumes"]
+    assert mount["read_only"] is True and mount["source"] == str(
+        root / "config/otel-collector.yaml"
+    )
+    assert collector["command"] == [f"--config={mount['target']}"]
+    config = yaml.safe_load((root / "config/otel-collector.yaml").read_text(encoding="utf-8"))
+    receiver = config["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
+    assert receiver == "0.0.0.0:" + COLLECTOR.rpartition(":")[2]
+    scraped = int(config["exporters"]["prometheus"]["endpoint"].rpartition(":")[2])
+    assert [(p["host_ip"], p["target"]) for p in collector["ports"]] == [("127.0.0.1", scraped)]
+    for signal, pipeline in config["service"]["pipelines"].items():
+        assert pipeline["receivers"] == ["otlp"], signal
+        assert set(pipeline["processors"]) <= set(config["processors"]), signal
+        assert set(pipeline["exporters"]) <= set(config["exporters"]), signal
+    assert set(config["service"]["extensions"]) <= set(config["extensions"])

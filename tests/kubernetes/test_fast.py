@@ -42,6 +42,11 @@ OVERRIDES = {
         False,
     ),
     "persistence": (["--set", "persistence.enabled=true"], False),
+    "collector sidecar": (["--set", "otel.collector.sidecar=true"], False),
+    "cluster collector": (
+        ["--set", "otel.endpoint=http://otel-collector.observability:4318"],
+        False,
+    ),
 }
 # checkov's exceptions, each with its reason in an annotation.
 MOST_SKIPS = 3
@@ -191,6 +196,15 @@ def test_an_existing_secret_replaces_the_generated_one(chart):
             ["--set", "autoscaling.enabled=true", "--set", "autoscaling.minReplicas=9"],
             "autoscaling.minReplicas must not be greater than autoscaling.maxReplicas",
         ),
+        (
+            ["--set", "otel.endpoint=collector:4318"],
+            "at '/otel/endpoint': 'collector:4318' does not match pattern",
+        ),
+        (
+            ["--set", "otel.collector.sidecar=true", "--set", "otel.endpoint=http://c:4318"],
+            "otel.endpoint and otel.collector.sidecar: set one, not both",
+        ),
+        (["--set", "otel.collector.config=debug"], "at '/otel/collector/config'"),
     ],
 )
 def test_a_bad_value_fails_with_a_clear_message(chart, overrides, message):
@@ -249,3 +263,57 @@ def test_env_overrides_what_the_chart_derives_once(chart):
     configmap = next(d for d in rendered.split("\n---") if "\nkind: ConfigMap" in d)
     assert configmap.count(f"\n  {variable}: ") == 1, "each setting once"
     assert f'\n  {variable}: "false"' in configmap
+
+
+def test_telemetry_is_off_unless_a_collector_is_named(chart):
+    _, chart_dir = chart
+    found = manifests(chart_dir)
+    assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in found[CONFIG]["data"]
+    assert "initContainers" not in found[DEPLOYMENT]["spec"]["template"]["spec"]
+    assert ("ConfigMap", f"{RELEASE}-otel-collector") not in found
+    cluster = "http://otel-collector.observability:4318"
+    sent = manifests(chart_dir, "--set", f"otel.endpoint={cluster}")[CONFIG]["data"]
+    assert sent["OTEL_EXPORTER_OTLP_ENDPOINT"] == cluster
+
+
+def test_the_collector_sidecar_receives_on_the_pods_loopback(chart):
+    """The server sends to the address the sidecar's receiver listens on; the
+    sidecar is a native one (an init container that keeps running), hardened
+    like the server, probed on its health_check extension, and configured
+    from its own ConfigMap, whose change rolls the pods."""
+    _, chart_dir = chart
+    found = manifests(chart_dir, "--set", "otel.collector.sidecar=true")
+    pod = found[DEPLOYMENT]["spec"]["template"]["spec"]
+    (sidecar,) = pod["initContainers"]
+    assert sidecar["restartPolicy"] == "Always"
+    image, _, tag = sidecar["image"].rpartition(":")
+    assert image == "otel/opentelemetry-collector-contrib" and re.fullmatch(r"\d+\.\d+\.\d+", tag)
+    hardened = sidecar["securityContext"]
+    assert hardened["readOnlyRootFilesystem"] and hardened["capabilities"]["drop"] == ["ALL"]
+    assert not hardened["allowPrivilegeEscalation"] and hardened["runAsNonRoot"]
+    assert {"cpu", "memory"} <= set(sidecar["resources"]["limits"])
+    config = yaml.safe_load(
+        found[("ConfigMap", f"{RELEASE}-otel-collector")]["data"]["config.yaml"]
+    )
+    health = config["extensions"]["health_check"]["endpoint"].rpartition(":")[2]
+    ports = {port["name"]: port["containerPort"] for port in sidecar["ports"]}
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert ports[sidecar[probe]["httpGet"]["port"]] == int(health)
+    receiver = config["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
+    sent = found[CONFIG]["data"]["OTEL_EXPORTER_OTLP_ENDPOINT"]
+    assert sent == f"http://{receiver}" and receiver.startswith("127.0.0.1:")
+    for pipeline in config["service"]["pipelines"].values():
+        assert set(pipeline["exporters"]) <= set(config["exporters"])
+        assert set(pipeline["receivers"]) <= set(config["receivers"])
+    mount = next(m for m in sidecar["volumeMounts"] if m["name"] == "otel-collector-config")
+    assert sidecar["args"] == [f"--config={mount['mountPath']}/config.yaml"]
+
+    def checksum(*overrides: str) -> str:
+        deployment = manifests(chart_dir, "--set", "otel.collector.sidecar=true", *overrides)
+        return deployment[DEPLOYMENT]["spec"]["template"]["metadata"]["annotations"][
+            "checksum/config"
+        ]
+
+    assert checksum() != checksum(
+        "--set", "otel.collector.config.exporters.debug.verbosity=detailed"
+    )

@@ -181,12 +181,13 @@ def expected_files(answers: dict) -> set[str]:
         files.add("Dockerfile.test")
     if answers["docker_production"]:
         files |= {"Dockerfile", "docker-compose.yml", "trivy.yaml"}
-    if answers["docker_http_health"]:
+    if answers["image_serves_http"]:
         files.add(f"src/{package}/healthcheck.py")
         if answers["include_tests"]:
             files.add("tests/test_healthcheck.py")
-    if answers["compose_config_tier"]:
-        files.add("config/settings.toml")
+        files.add("config/otel-collector.yaml")
+        if answers["project_type"] == "mcp_server":
+            files.add("config/settings.toml")
     if answers["kubernetes_chart"]:
         chart = f"charts/{answers['project_slug']}"
         files |= {f"{chart}/{name}" for name in CHART_FILES} | {"docs/kubernetes.md"}

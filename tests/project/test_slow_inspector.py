@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from commands import node_bin, project_env, run, tool
+from commands import free_port, node_bin, project_env, run, tool
 from documented import install_group
 from example_server import TOOLS
 from questions import QUESTIONS
@@ -62,13 +61,6 @@ def test_the_inspector_cli_sees_every_capability(project):
     )
     assert [m["role"] for m in prompt["messages"]] == ["user", "assistant"]
     assert inspect_cli(project, "--method", "logging/setLevel", "--log-level", "debug") == {}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def test_just_inspect_serves_the_web_ui(project):

@@ -91,7 +91,7 @@ def test_system_tools_asks_apt_only_for_what_is_missing(tmp_path):
     npm) asks for that package alone. apt-get is a stand-in that records its calls."""
     bin_dir, calls = tmp_path / "bin", tmp_path / "apt-calls"
     bin_dir.mkdir()
-    for command in ("dockerd", "debootstrap", "npm", "id"):
+    for command in ("dockerd", "debootstrap", "npm", "prometheus", "id"):
         body = "echo 0" if command == "id" else "true"
         (bin_dir / command).write_text(f"#!/bin/sh\n{body}\n")
     (bin_dir / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> {calls}\n')

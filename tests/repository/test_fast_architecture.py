@@ -70,6 +70,10 @@ def test_the_migration_table_names_files_that_exist():
     }
 
 
+# The file-name conditions of the server's own modules (not the image's healthcheck.py).
+SERVER_MODULE = r"\{% if (serves_http|project_type == 'mcp_server') %\}"
+
+
 @pytest.fixture(scope="module")
 def mcp_modules() -> set[str]:
     """The modules a generated MCP server has, from the template's file names
@@ -80,9 +84,7 @@ def mcp_modules() -> set[str]:
         name = re.sub(r"\{%.*?%\}", "", path.name).removesuffix(".jinja")
         if path.is_dir() and "mcp_examples" in path.name:
             found.add(f"{name}/")
-        elif any(rule in path.name for rule in ("mcp_server", "serves_http")) and name.endswith(
-            ".py"
-        ):
+        elif re.match(SERVER_MODULE, path.name) and name.endswith(".py"):
             found.add(name)
     return found
 

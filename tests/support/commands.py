@@ -12,8 +12,12 @@ import fcntl
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import k8s_tools
@@ -191,3 +195,28 @@ def docker_env(docker: str, **extra: str) -> dict[str, str]:
     tools, *rest = env["PATH"].split(os.pathsep)
     env["PATH"] = os.pathsep.join([tools, *installed_python_dirs(), *rest])
     return env
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a process a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_url(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until url answers 200, failing with the process's output if it exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            pytest.fail(f"{process.args[0]} exited {process.returncode}: {output}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{url} did not answer in {timeout:.0f} s")

@@ -53,3 +53,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 {{- join "," $hosts }}
 {{- end }}
+
+{{/* Where the server sends OTLP: the sidecar on the pod's loopback (its
+receiver's endpoint in otel.collector.config), otel.endpoint, or nowhere. */}}
+{{- define "app.otlpEndpoint" -}}
+{{- if and .Values.otel.collector.sidecar .Values.otel.endpoint }}
+{{- fail "otel.endpoint and otel.collector.sidecar: set one, not both (the sidecar is the endpoint)" }}
+{{- else if .Values.otel.collector.sidecar }}http://127.0.0.1:4318
+{{- else }}{{ .Values.otel.endpoint }}
+{{- end }}
+{{- end }}
