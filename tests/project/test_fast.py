@@ -80,6 +80,9 @@ EXAMPLE_FILES = {
 # Every project with GitHub Actions has these; docker.yml comes with Docker.
 ALWAYS_WORKFLOWS = ["ci.yml", "codeql.yml", "dependency-review.yml", "release.yml"]
 
+SERVES_HTTP = [
+    kind for kind in choices("project_type") if effective(project_type=kind)["serves_http"]
+]
 TYPE_FILES = {
     "mcp_server": {
         "src": [
@@ -111,6 +114,7 @@ TYPE_FILES = {
             "test_transports.py",
         ],
         "docs": ["observability.md", "security.md"],
+        "scripts": ["dev.py"],
     },
     "library": {"src": ["core.py"], "tests": ["test_core.py"]},
     "cli_tool": {"src": ["__main__.py", "cli.py"], "tests": ["test_cli.py"]},
@@ -124,6 +128,7 @@ TYPE_FILES = {
             "test_telemetry.py",
         ],
         "docs": ["observability.md"],
+        "scripts": ["dev.py"],
     },
 }
 
@@ -160,6 +165,7 @@ def expected_files(answers: dict) -> set[str]:
     type_files = TYPE_FILES[answers["project_type"]]
     files |= {f"src/{package}/{name}" for name in type_files["src"]}
     files |= {f"docs/{name}" for name in type_files.get("docs", [])}
+    files |= {f"scripts/{name}" for name in type_files.get("scripts", [])}
     if answers["include_tests"]:
         files |= {"tests/test_version.py"} | {f"tests/{name}" for name in type_files["tests"]}
     if answers["mcp_examples"]:
@@ -276,7 +282,23 @@ def test_justfile_parses_with_expected_recipes(render, name):
     expected = {"install", "lint", "format", "run", "build", "clean"}
     if answers_for(name)["include_tests"]:
         expected |= {"test", "coverage"}
+    if answers_for(name)["serves_http"]:
+        expected.add("dev")
+    else:
+        assert "dev" not in summary, "nothing to serve"
     assert expected <= summary
+
+
+@pytest.mark.parametrize("project_type", SERVES_HTTP)
+def test_just_dev_watches_src_and_runs_the_program(render, project_type):
+    """The recipe's command, as `just --dry-run` prints it: scripts/dev.py
+    watching src/ and starting the program as `just run` does."""
+    root = render(project_type=project_type)
+    printed = run([tool("just"), "--dry-run", "dev"], cwd=root).stderr.strip()
+    command = ".venv/bin/python scripts/dev.py src .venv/bin/python -m my_project"
+    if project_type == "mcp_server":
+        command = 'MCP_TRANSPORT="${MCP_TRANSPORT:-streamable-http}" ' + command
+    assert printed == command
 
 
 @pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_github_actions"]])

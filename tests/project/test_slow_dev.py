@@ -1,0 +1,109 @@
+"""Slow tier: `just dev` in the installed MCP project serves over streamable
+HTTP, serves a tool added to tools.py without a restart by hand, names a
+file that does not compile in one line and keeps watching, and serves again
+after the next good save."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import anyio
+import pytest
+from commands import free_port, tool, wait_for_url
+from documented import install_group
+from example_server import TOOLS
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from questions import effective
+
+pytestmark = install_group(project_type="mcp_server")
+
+SHOUT = '''
+
+    @server.tool()
+    def shout(text: str) -> str:
+        """Repeat the text in capitals."""
+        return text.upper()
+'''
+
+
+def tool_names(url: str) -> list[str] | None:
+    """The tools the server lists now; None while it does not answer."""
+
+    async def listed() -> list[str]:
+        async with Client(streamable_http_client(url)) as client:
+            return sorted(each.name for each in (await client.list_tools()).tools)
+
+    try:
+        return anyio.run(listed)
+    except Exception:  # not serving yet, or restarting
+        return None
+
+
+def until(check, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (found := check()) is not None:
+            return found
+        time.sleep(0.2)
+    pytest.fail(f"nothing after {timeout} s")
+
+
+def refusal(output: str) -> str | None:
+    """dev.py's line for a file that does not compile, once it is there."""
+    return next((line for line in output.splitlines() if line.startswith("dev: src/")), None)
+
+
+@pytest.fixture
+def tools_module(installed):
+    """The installed project's tools.py, put back as it was afterwards."""
+    root = installed(project_type="mcp_server").root
+    package = effective(project_type="mcp_server")["package_name"]
+    module: Path = root / "src" / package / "tools.py"
+    original = module.read_text(encoding="utf-8")
+    yield root, module, original
+    module.write_text(original, encoding="utf-8")
+
+
+def test_just_dev_serves_each_save_and_survives_a_syntax_error(installed, tools_module, tmp_path):
+    root, module, original = tools_module
+    env = installed(project_type="mcp_server").env
+    port = free_port()
+    env = {**env, "MCP_SERVER_PORT": str(port)}
+    errors = tmp_path / "dev.log"
+    with errors.open("w") as log:
+        process = subprocess.Popen(
+            [tool("just"), "dev"],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        wait_for_url(f"http://127.0.0.1:{port}/health", process)
+        assert tool_names(url) == TOOLS
+
+        module.write_text(original + SHOUT, encoding="utf-8")
+        until(lambda: "shout" in (tool_names(url) or []) or None)
+
+        module.write_text(original + SHOUT + "\n    def broken(:\n", encoding="utf-8")
+        line = until(lambda: refusal(errors.read_text()))
+        assert line.endswith("waiting for the next save"), line
+        assert process.poll() is None, "the watcher stopped"
+
+        module.write_text(original, encoding="utf-8")
+        assert until(lambda: tool_names(url)) == TOOLS
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+    output = errors.read_text()
+    assert "Traceback" not in output, output
