@@ -175,6 +175,25 @@ def test_a_settings_change_rolls_the_pods(chart):
     assert checksum() != checksum("--set", "env.LOG_LEVEL=DEBUG")
 
 
+@pytest.mark.parametrize(("reload", "rolls"), [("roll", True), ("live", False)])
+def test_a_settings_file_change_rolls_the_pods_unless_reloaded_live(render, reload, rolls):
+    """configReload: the pod template changes with the MCP server's settings
+    file, or not (the server reads the file the kubelet updates, mounted as a
+    whole folder: no subPath, which the kubelet never updates)."""
+    root = render(project_type="mcp_server", include_docker=True, include_kubernetes=True)
+    chart_dir = root / "charts" / RELEASE
+
+    def pod(*overrides: str) -> dict:
+        found = manifests(chart_dir, "--set", f"configReload={reload}", *overrides)
+        return found[DEPLOYMENT]["spec"]["template"]
+
+    edited = pod("--set-string", 'settingsFile=[server]\ngreeting = "Howdy"\n')
+    assert (pod() != edited) is rolls
+    assert pod() != pod("--set", "env.LOG_LEVEL=DEBUG"), "env: always rolls"
+    mounts = [m for c in edited["spec"]["containers"] for m in c["volumeMounts"]]
+    assert not [m for m in mounts if "subPath" in m], "a subPath mount is never updated"
+
+
 def test_an_existing_secret_replaces_the_generated_one(chart):
     _, chart_dir = chart
     assert TOKEN_SECRET in manifests(chart_dir)
@@ -205,6 +224,7 @@ def test_an_existing_secret_replaces_the_generated_one(chart):
             "otel.endpoint and otel.collector.sidecar: set one, not both",
         ),
         (["--set", "otel.collector.config=debug"], "at '/otel/collector/config'"),
+        (["--set", "configReload=restart"], "at '/configReload': value must be one of"),
     ],
 )
 def test_a_bad_value_fails_with_a_clear_message(chart, overrides, message):

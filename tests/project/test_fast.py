@@ -70,12 +70,13 @@ CHART_FILES = ["Chart.yaml", "values.yaml", "values.schema.json"] + [
         "secret.yaml",
         "service.yaml",
         "serviceaccount.yaml",
+        "settings.yaml",
     ]
 ]
 # The MCP server's examples package, and its tests.
 EXAMPLE_FILES = {
     "src": ["__init__.py", "client_logging.py", "prompts.py", "resources.py", "tools.py"],
-    "tests": ["test_features.py"],
+    "tests": ["test_features.py", "test_live_settings.py"],
 }
 # Every project with GitHub Actions has these; docker.yml comes with Docker.
 ALWAYS_WORKFLOWS = ["ci.yml", "codeql.yml", "dependency-review.yml", "release.yml"]
@@ -95,6 +96,7 @@ TYPE_FILES = {
             "main.py",
             "mcp_metrics.py",
             "protocol_errors.py",
+            "reload.py",
             "server.py",
             "serving.py",
             "telemetry.py",
@@ -108,6 +110,7 @@ TYPE_FILES = {
             "test_env.py",
             "test_metrics.py",
             "test_protocol.py",
+            "test_reload.py",
             "test_server.py",
             "test_telemetry.py",
             "test_tools.py",
