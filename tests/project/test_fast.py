@@ -122,12 +122,21 @@ TYPE_FILES = {
     "library": {"src": ["core.py"], "tests": ["test_core.py"]},
     "cli_tool": {"src": ["__main__.py", "cli.py"], "tests": ["test_cli.py"]},
     "web_service": {
-        "src": ["__main__.py", "access.py", "app.py", "env.py", "serving.py", "telemetry.py"],
+        "src": [
+            "__main__.py",
+            "access.py",
+            "app.py",
+            "env.py",
+            "reload.py",
+            "serving.py",
+            "telemetry.py",
+        ],
         "tests": [
             "conftest.py",
             "test_access.py",
             "test_app.py",
             "test_env.py",
+            "test_reload.py",
             "test_telemetry.py",
         ],
         "docs": ["observability.md"],
