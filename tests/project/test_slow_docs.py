@@ -36,10 +36,16 @@ def test_every_documented_command_runs(installed, answers):
 
 
 @install_group(include_justfile=False)
-def test_without_a_justfile_the_quick_start_ends_with_the_tests(installed):
-    """The quick start installs and tests without just; it ran in the test above."""
+def test_without_a_justfile_the_quick_start_installs_then_tests(installed):
+    """The quick start installs with uv, which ran above, then tests with
+    pytest: the same suite AGENTS.md's check ran, with coverage."""
     project = installed(include_justfile=False)
     readme = (project.root / "README.md").read_text(encoding="utf-8")
-    quick_start = bash_block_after(readme, "## Quick start")
-    assert quick_start in [ran.body for ran in project.ran]
-    assert command_lines(quick_start)[-1] == ".venv/bin/python -m pytest"
+    install = bash_block_after(readme, "## Quick start")
+    assert command_lines(install) == ["uv sync"]
+    assert install in [ran.body for ran in project.ran]
+    tests = bash_block_after(readme.split(install, 1)[1], "the suite runs in the check")
+    assert command_lines(tests) == [".venv/bin/python -m pytest"]
+    checked = [ran for ran in project.ran if ran.doc == "AGENTS.md"]
+    assert any(".venv/bin/python -m pytest --cov=" in ran.body for ran in checked)
+    assert any(" passed" in ran.stdout for ran in checked)

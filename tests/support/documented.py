@@ -19,6 +19,9 @@ from commands import run
 
 SKIP_REASONS = {
     "starts the server": "a server that runs until stopped; the client tests start it",
+    "the suite runs in the check": (
+        "AGENTS.md's check runs the same suite with coverage in the same install; once is enough"
+    ),
     "changes the answers": (
         "copier update with other answers changes what later blocks use; tests/update/ runs these"
     ),

@@ -3,6 +3,7 @@ over stdio and over streamable HTTP, a changed file gives the new greeting
 on a later call of the same session, with no restart."""
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -22,7 +23,9 @@ def write(path: Path, greeting: str) -> None:
     temporary.replace(path)
 
 
-async def greetings_follow(client: Client, settings_file: Path) -> list[str]:
+async def greetings_follow(
+    client: Client, settings_file: Path, changed: Callable[[], None] = lambda: None
+) -> list[str]:
     """The greeting before and after the file changes, in one session."""
 
     async def greet() -> str:
@@ -30,16 +33,19 @@ async def greetings_follow(client: Client, settings_file: Path) -> list[str]:
 
     said = [await greet()]
     write(settings_file, "Howdy")
+    changed()
     deadline = time.monotonic() + 10
     while (now := await greet()) == said[0] and time.monotonic() < deadline:
         await anyio.sleep(0.1)
     return [*said, now]
 
 
-def in_session(connect: Callable[[], Client], settings_file: Path) -> list[str]:
+def in_session(
+    connect: Callable[[], Client], settings_file: Path, changed: Callable[[], None] = lambda: None
+) -> list[str]:
     async def run() -> list[str]:
         async with connect() as client:
-            return await greetings_follow(client, settings_file)
+            return await greetings_follow(client, settings_file, changed)
 
     result: list[str] = anyio.run(run)
     return result
@@ -65,6 +71,11 @@ def test_over_streamable_http(tmp_path: Path) -> None:
     }
     with running_server(env, f"http://127.0.0.1:{port}/health") as server:
         url = f"http://127.0.0.1:{port}/mcp"
-        said = in_session(lambda: Client(streamable_http_client(url)), settings_file)
+
+        def hang_up() -> None:
+            """SIGHUP: read at once (over stdio above, the server looks every second)."""
+            server.send_signal(signal.SIGHUP)
+
+        said = in_session(lambda: Client(streamable_http_client(url)), settings_file, hang_up)
         assert server.poll() is None, "the server restarted"
     assert said == ["Hello, Ada!", "Howdy, Ada!"]
