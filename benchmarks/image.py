@@ -28,8 +28,7 @@ A template whose Dockerfile builds from uv.lock gets `uv lock` first, as
 python:<version>-slim base image (pulled, or made by
 .ci/standin-base-image.sh), and uv. $DOCKER picks the client.
 Exits 1 when the measured template misses a goal: at most 57 MB over the
-base (45 MB, and 12 MB more for OpenTelemetry), of which at most 12 MB for
-OpenTelemetry; a source edit reinstalls no
+base, of which at most 12 MB for OpenTelemetry; a source edit reinstalls no
 dependency and rebuilds in at most 3.5 s and at most 0.35 of the cold build;
 with a baseline, a cold build at most half the baseline's; the first MCP
 initialize within 2 s of `docker run`, healthy within 5 s.

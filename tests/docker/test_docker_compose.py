@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from commands import copy_of, docker_env, run, tool
+from commands import copy_of, docker_env, run, tool, until
 from example_server import TOOLS
 
 NAME = "chora-stack"
@@ -176,10 +176,12 @@ def started_at(stack) -> str:
 
 
 def greeting_becomes(stack, wanted: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while (said := stack.client()[1]) != wanted:
-        assert time.monotonic() < deadline, f"still {said!r}"
-        time.sleep(0.5)
+    until(
+        lambda: True if stack.client()[1] == wanted else None,
+        timeout,
+        lambda: f"still {stack.client()[1]!r}",
+        interval=0.5,
+    )
 
 
 def test_config_tier_is_read_only_and_applies_without_a_restart(stack):

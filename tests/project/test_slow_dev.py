@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import anyio
 import pytest
-from commands import free_port, tool, wait_for_url
+from commands import free_port, tool, until, wait_for_url
 from documented import install_group
 from example_server import TOOLS
 from mcp import Client
@@ -42,15 +41,6 @@ def tool_names(url: str) -> list[str] | None:
         return anyio.run(listed)
     except Exception:  # not serving yet, or restarting
         return None
-
-
-def until(check, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (found := check()) is not None:
-            return found
-        time.sleep(0.2)
-    pytest.fail(f"nothing after {timeout} s")
 
 
 def refusal(output: str) -> str | None:
@@ -90,15 +80,19 @@ def test_just_dev_serves_each_save_and_survives_a_syntax_error(installed, tools_
         assert tool_names(url) == TOOLS
 
         module.write_text(original + SHOUT, encoding="utf-8")
-        until(lambda: "shout" in (tool_names(url) or []) or None)
+
+        def listed() -> str:
+            return f"the server lists {tool_names(url)}"
+
+        until(lambda: "shout" in (tool_names(url) or []) or None, 30, listed)
 
         module.write_text(original + SHOUT + "\n    def broken(:\n", encoding="utf-8")
-        line = until(lambda: refusal(errors.read_text()))
+        line = until(lambda: refusal(errors.read_text()), 30, errors.read_text)
         assert line.endswith("waiting for the next save"), line
         assert process.poll() is None, "the watcher stopped"
 
         module.write_text(original, encoding="utf-8")
-        assert until(lambda: tool_names(url)) == TOOLS
+        assert until(lambda: tool_names(url), 30, listed) == TOOLS
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:

@@ -9,12 +9,9 @@ import json
 import os
 import signal
 import subprocess
-import time
-import urllib.error
-import urllib.request
 
 import pytest
-from commands import free_port, node_bin, project_env, run, tool
+from commands import free_port, node_bin, project_env, run, tool, wait_for_url
 from documented import install_group
 from example_server import TOOLS
 from questions import QUESTIONS
@@ -79,16 +76,7 @@ def test_just_inspect_serves_the_web_ui(project):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 180
-        status = None
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    status = response.status
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.5)
-        assert status == 200, "the Inspector's web UI did not answer"
+        wait_for_url(f"http://127.0.0.1:{port}/", process, timeout=180)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=30)[0]

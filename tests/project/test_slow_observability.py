@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import anyio
 import httpx2
 import pytest
 import yaml
-from commands import free_port, run, tool, wait_for_url
+from commands import free_port, run, tool, until, wait_for_url
 from documented import install_group
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
@@ -113,14 +112,12 @@ def query(prometheus: str, expression: str) -> dict[tuple[tuple[str, str], ...],
 
 def eventually(prometheus: str, expression: str, wanted: dict, timeout: float = 30) -> None:
     """Until the query returns what is wanted (scrapes come every second)."""
-    deadline = time.monotonic() + timeout
-    got = None
-    while time.monotonic() < deadline:
-        got = query(prometheus, expression)
-        if got == wanted:
-            return
-        time.sleep(0.5)
-    assert got == wanted, expression
+    until(
+        lambda: True if query(prometheus, expression) == wanted else None,
+        timeout,
+        lambda: f"{expression} = {query(prometheus, expression)}, not {wanted}",
+        interval=0.5,
+    )
 
 
 def test_prometheus_scrapes_the_operation_histogram_and_open_sessions(server, prometheus):

@@ -205,18 +205,28 @@ def free_port() -> int:
         return port
 
 
-def wait_for_url(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Until url answers 200, failing with the process's output if it exits first."""
+def until(check, timeout: float, failure, interval: float = 0.2):
+    """check()'s first result that is not None, asking every interval; after
+    timeout seconds the test fails with failure() (what was seen last)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if (found := check()) is not None:
+            return found
+        time.sleep(interval)
+    pytest.fail(f"after {timeout:.0f} s: {failure()}")
+
+
+def wait_for_url(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until url answers 200, failing with the process's output if it exits first."""
+
+    def answered() -> bool | None:
         if process.poll() is not None:
             output = process.stdout.read() if process.stdout else ""
             pytest.fail(f"{process.args[0]} exited {process.returncode}: {output}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
+                return True if response.status == 200 else None
         except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"{url} did not answer in {timeout:.0f} s")
+            return None
+
+    until(answered, timeout, lambda: f"{url} did not answer")
