@@ -7,12 +7,16 @@ starts it. Skips without a Docker engine, except in CI.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from commands import copy_of, docker_env, run, tool, until
 from example_server import TOOLS
+from questions import effective
 
 NAME = "chora-stack"
 NETWORK = f"{NAME}-network"
@@ -90,7 +94,9 @@ class Stack:
             [*self.compose, *args], cwd=self.root, env=self.env, check=check, timeout=timeout
         )
 
-    def client(self, transport: str = "streamable-http") -> tuple[list[str], str]:
+    def client(
+        self, transport: str = "streamable-http", token: str | None = None
+    ) -> tuple[list[str], str]:
         path = "sse" if transport == "sse" else "mcp"
         result = run(
             [
@@ -106,7 +112,7 @@ class Stack:
                 CLIENT,
                 f"http://{NAME}:8000/{path}",
                 transport,
-                self.token(),
+                token or self.token(),
             ],
             timeout=120,
         )
@@ -129,8 +135,8 @@ class Stack:
     def exec(self, *command: str, check: bool = True):
         return self("exec", "-T", NAME, *command, check=check)
 
-    def container(self, service: str) -> dict:
-        ids = self("ps", "--all", "--quiet", service).stdout.split()
+    def container(self, service: str, *profile: str) -> dict:
+        ids = self(*profile, "ps", "--all", "--quiet", service).stdout.split()
         assert ids, f"no container for {service}"
         return json.loads(run([self.docker, "inspect", ids[0]]).stdout)[0]
 
@@ -285,3 +291,63 @@ def test_stop_clean_and_clean_all_recipes(stack):
     assert not stack.volumes() & {f"{NAME}-data", f"{NAME}-ephemeral"}
     images = run([stack.docker, "image", "ls", "--quiet", "--filter", f"reference={NAME}"])
     assert images.stdout.strip() == "", "docker-clean-all leaves no project image"
+
+
+def test_dev_profile_serves_an_edited_tool_without_a_rebuild(stack):
+    """`just docker-dev`: the development service serves ./src, hardened like
+    the stack, under the stack's name; an edit under src/ is served after
+    compose watch restarts it, from the same image."""
+    stack("down", "--timeout", "5")
+    dev, profile = f"{NAME}-dev", ("--profile", "dev")
+    package = effective(project_name=NAME)["package_name"]
+    module = stack.root / "src" / package / "examples" / "tools.py"
+    original = module.read_text(encoding="utf-8")
+    output = stack.root / "docker-dev.log"
+    log = output.open("w")
+    watch = subprocess.Popen(
+        [tool("just"), "docker-dev"],
+        cwd=stack.root,
+        env={**stack.env, "COMPOSE": stack.compose[0]},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def healthy_since(before: str | None) -> str | None:
+        """The dev container's start time, once it is healthy and not before."""
+        if watch.poll() is not None:
+            pytest.fail(f"docker-dev exited {watch.returncode}: {output.read_text()}")
+        ids = stack(*profile, "ps", "--quiet", dev, check=False).stdout.split()
+        if not ids:
+            return None
+        state = json.loads(run([stack.docker, "inspect", ids[0]]).stdout)[0]["State"]
+        if state.get("Health", {}).get("Status") != "healthy" or state["StartedAt"] == before:
+            return None
+        started: str = state["StartedAt"]
+        return started
+
+    try:
+        first = until(lambda: healthy_since(None), 120, lambda: "the dev service is not healthy")
+        container = stack.container(dev, *profile)
+        image = container["Image"]
+        assert container["HostConfig"]["ReadonlyRootfs"] is True
+        (mount,) = [m for m in container["Mounts"] if m["Destination"] == "/app/src"]
+        assert mount["RW"] is False
+        access = ("python", "-m", f"{package}.access")
+        token = stack(*profile, "exec", "-T", dev, *access).stdout.strip()
+        assert stack.client(token=token)[1] == "Hello, compose!"
+
+        module.write_text(original.replace('{name}!"', '{name}!!"'), encoding="utf-8")
+        until(lambda: healthy_since(first), 60, lambda: "the dev service was not restarted")
+        assert stack.client(token=token)[1] == "Hello, compose!!"
+        assert stack.container(dev, *profile)["Image"] == image, "the image was rebuilt"
+    finally:
+        module.write_text(original, encoding="utf-8")
+        if watch.poll() is None:
+            os.killpg(watch.pid, signal.SIGINT)
+            try:
+                watch.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(watch.pid, signal.SIGKILL)
+        log.close()
+        stack(*profile, "down", "--timeout", "5", check=False)

@@ -154,7 +154,8 @@ DOCKER_RUN = {
 }
 
 
-# The compose stack with the OpenTelemetry Collector, for the types that serve HTTP.
+# The compose stack with the OpenTelemetry Collector, and the development
+# service, for the types that serve HTTP.
 COLLECTOR = "http://otel-collector:4318"
 OBSERVE = {
     "docker-observe": [
@@ -162,7 +163,13 @@ OBSERVE = {
         "docker build --tag my-project:latest .",
         f"OTEL_EXPORTER_OTLP_ENDPOINT={COLLECTOR} docker compose --profile observability up "
         "--detach --wait",
-    ]
+    ],
+    "docker-dev": [
+        LOCK,
+        "docker build --tag my-project:latest .",
+        "docker compose --profile dev up --detach --wait my-project-dev",
+        "docker compose --profile dev watch --no-up my-project-dev",
+    ],
 }
 SERVES_HTTP = [kind for kind in PROJECT_TYPES if effective(project_type=kind)["serves_http"]]
 
@@ -285,8 +292,8 @@ def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, proj
     raw = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
     assert "version" not in raw, "the version key is obsolete"
     profiles = {
-        "mcp_server": ["n8n", "observability"],
-        "web_service": ["observability"],
+        "mcp_server": ["n8n", "observability", "dev"],
+        "web_service": ["observability", "dev"],
         "cli_tool": ["tools"],
         "library": ["tools"],
     }
@@ -447,3 +454,31 @@ def test_the_observability_profile_adds_a_hardened_collector(render, tmp_path, p
         assert set(pipeline["processors"]) <= set(config["processors"]), signal
         assert set(pipeline["exporters"]) <= set(config["exporters"]), signal
     assert set(config["service"]["extensions"]) <= set(config["extensions"])
+
+
+@pytest.mark.parametrize("project_type", SERVES_HTTP)
+def test_the_dev_profile_serves_src_from_a_service_as_hardened_as_the_stack(
+    render, tmp_path, project_type
+):
+    """The development service is the stack's service with ./src mounted
+    read-only where PYTHONPATH looks first, under the stack's name on the
+    network, and compose watch rules that restart it on a change under src/
+    and rebuild it on a change of the dependencies; off by default."""
+    root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
+    assert f"{IMAGE}-dev" not in compose_config(root)["services"]
+    services = compose_config(root, "--profile", "dev")["services"]
+    server, dev = services[IMAGE], services.pop(f"{IMAGE}-dev")
+    assert dev.pop("profiles") == ["dev"]
+    watch = {rule["path"]: rule["action"] for rule in dev.pop("develop")["watch"]}
+    assert watch == {
+        str(root / "src"): "restart",
+        str(root / "pyproject.toml"): "rebuild",
+        str(root / "uv.lock"): "rebuild",
+    }
+    mounts = {mount["target"]: mount for mount in dev.pop("volumes")}
+    source = mounts.pop(dev["environment"].pop("PYTHONPATH"))
+    assert source["source"] == str(root / "src") and source["read_only"] is True
+    assert list(mounts.values()) == server.pop("volumes")
+    assert dev.pop("networks") == {IMAGE: {"aliases": [IMAGE]}}
+    assert server.pop("networks") == {IMAGE: None}
+    assert dev == server, "the development service differs from the stack's in more than src"
