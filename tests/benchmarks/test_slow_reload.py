@@ -7,19 +7,29 @@ import subprocess
 import sys
 
 from commands import TEMPLATE_ROOT
-from documented import install_group
+from documented import MCP_INSTALL, install_group
 
-pytestmark = install_group(project_type="mcp_server")
+pytestmark = install_group(**MCP_INSTALL)
 
-ROW = re.compile(r"^\| 1 \| [\d.]+ s \| [\d.]+ s \|$", re.M)
+ROW = re.compile(r"^\| 1 \| 1 s \| [\d.]+ s \| [\d.]+ s \|$", re.M)
 
 
 def test_an_edit_is_timed_and_the_project_is_left_as_it_was(installed):
-    project = installed(project_type="mcp_server")
+    project = installed(**MCP_INSTALL)
     tools = project.root / "src" / "my_project" / "tools.py"
     before = tools.read_text(encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.reload", "--project", str(project.root), "--runs", "1"],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.reload",
+            "--project",
+            str(project.root),
+            "--runs",
+            "1",
+            "--pause",
+            "1",
+        ],
         cwd=TEMPLATE_ROOT,
         capture_output=True,
         text=True,

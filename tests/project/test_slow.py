@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from commands import copy_of, project_env, python_dir, run, tool
-from documented import install_group
+from documented import MCP_INSTALL, install_group
 from edits import (
     RELEASE_NOTE,
     coverage_verdict,
@@ -56,14 +56,18 @@ def readme_client_configs(root: Path) -> list[dict]:
 THRESHOLD_CASE = "library"
 
 
+# The answers each type is installed with (the MCP server's install is shared).
+INSTALLS = {kind: {"project_type": kind} for kind in PROJECT_TYPES} | {"mcp_server": MCP_INSTALL}
+
+
 @pytest.mark.parametrize(
     "project_type",
-    [pytest.param(kind, marks=install_group(project_type=kind)) for kind in PROJECT_TYPES],
+    [pytest.param(kind, marks=install_group(**INSTALLS[kind])) for kind in PROJECT_TYPES],
 )
 def test_project_installs_and_passes_its_own_gates(installed, project_type):
     """The install its docs did (`just install`, `just lint`, `just coverage` ran
     there), then the build and a release, as the README and docs/releasing.md say."""
-    project = installed(project_type=project_type)
+    project = installed(**INSTALLS[project_type])
     root, env = project.root, project.env
     just = tool("just")
     assert (root / ".git" / "hooks" / "pre-commit").is_file(), "just install set no git hook"

@@ -1,23 +1,26 @@
 """Slow tier: the generated documentation, followed literally.
 
-In a fresh render of each project type (and one without a justfile, and one
-with Docker and Kubernetes), committed in git as the post-copy message says,
-every block of its docs runs in order (support/documented.py), with someone
-else's virtualenv active: the project's own .venv gets the tools, and uv.lock
-appears for the user to commit.
+In a fresh render of each project type (the MCP server with Docker and
+Kubernetes, and once more without a justfile), committed in git as the
+post-copy message says, every block of its docs runs in order
+(support/documented.py), with someone else's virtualenv active: the
+project's own .venv gets the tools, and uv.lock appears for the user to
+commit.
 """
 
 from __future__ import annotations
 
 import pytest
-from documented import install_group
+from documented import MCP_INSTALL, install_group
 from markdown import bash_block_after, command_lines
 from questions import choices
 
-CASES = [{"project_type": kind} for kind in choices("project_type")] + [
-    {"include_justfile": False},
-    {"include_docker": True, "include_kubernetes": True},
-]
+# Each type once (the MCP server as the slow tier installs it, Docker and
+# chart included), and the MCP server without a justfile.
+CASES = [
+    MCP_INSTALL if kind == "mcp_server" else {"project_type": kind}
+    for kind in choices("project_type")
+] + [{"include_justfile": False}]
 
 
 @pytest.mark.parametrize(

@@ -12,18 +12,18 @@ import subprocess
 
 import pytest
 from commands import free_port, node_bin, project_env, run, tool, wait_for_url
-from documented import install_group
+from documented import MCP_INSTALL, install_group
 from example_server import TOOLS
 from questions import QUESTIONS
 
 # The default MCP project, installed once by following its docs (conftest's
 # `installed`), shared with the other slow-tier checks of that install.
-pytestmark = install_group(project_type="mcp_server")
+pytestmark = install_group(**MCP_INSTALL)
 
 
 @pytest.fixture(scope="module")
 def project(installed, tmp_path_factory):
-    root = installed(project_type="mcp_server").root
+    root = installed(**MCP_INSTALL).root
     env = project_env(QUESTIONS["python_version"]["default"])
     env["PATH"] = os.pathsep.join([node_bin(), env["PATH"]])
     # The Inspector keeps a catalogue in the home folder: a scratch one here.

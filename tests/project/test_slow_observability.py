@@ -19,12 +19,12 @@ import httpx2
 import pytest
 import yaml
 from commands import free_port, run, tool, until, wait_for_url
-from documented import install_group
+from documented import MCP_INSTALL, install_group
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from questions import effective
 
-pytestmark = install_group(project_type="mcp_server")
+pytestmark = install_group(**MCP_INSTALL)
 
 TOKEN = "observability-token-0123456789"
 CALLS = "mcp_server_operation_duration_seconds_count"
@@ -46,7 +46,7 @@ def stopped(process: subprocess.Popen) -> None:
 def server(installed) -> Iterator[tuple[str, int]]:
     """The installed project's server over streamable HTTP, its metrics on a
     Prometheus endpoint of their own port."""
-    root = installed(project_type="mcp_server").root
+    root = installed(**MCP_INSTALL).root
     port, metrics_port = free_port(), free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("OTEL_")}
     env |= {

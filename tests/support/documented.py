@@ -87,6 +87,14 @@ def follow(root: Path, env: dict[str, str]) -> list[Ran]:
     return ran
 
 
+# The MCP server as the slow tier installs it for its gates, docs, `just dev`,
+# the Inspector and telemetry: with Docker and the Helm chart, whose code,
+# tests and docs are a plain render's and more, so one install (and one run of
+# its suite) serves them all. Plain renders are installed by the docs test
+# without a justfile, the examples' and the matrix's tests, and the draws.
+MCP_INSTALL = {"project_type": "mcp_server", "include_docker": True, "include_kubernetes": True}
+
+
 def install_group(**answers):
     """The pytest-xdist group of the tests that share the install of these answers
     (conftest's `installed`), so that one worker installs it once."""

@@ -20,8 +20,7 @@ from typing import TypeVar
 # does by default).
 MEASURED = {
     "tests/docker/test_docker_image.py": 150,
-    "installed:project_type=mcp_server": 140,
-    "installed:include_docker=True,include_kubernetes=True": 125,
+    "installed:include_docker=True,include_kubernetes=True,project_type=mcp_server": 250,
     "tests/project/test_slow_answer_space.py": 110,
     "installed:include_justfile=False": 95,
     "tests/benchmarks/test_docker_image.py": 95,
