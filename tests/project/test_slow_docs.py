@@ -1,7 +1,7 @@
 """Slow tier: the generated documentation, followed literally.
 
 In a fresh render of each project type (the MCP server with Docker and
-Kubernetes, and once more without a justfile), committed in git as the
+Kubernetes, and once more without a justfile or examples), committed in git as the
 post-copy message says, every block of its docs runs in order
 (support/documented.py), with someone else's virtualenv active: the
 project's own .venv gets the tools, and uv.lock appears for the user to
@@ -15,12 +15,15 @@ from documented import MCP_INSTALL, install_group
 from markdown import bash_block_after, command_lines
 from questions import choices
 
+# The MCP server without a justfile (and without the examples, whose docs the
+# install above runs: a combination of answers no other install has).
+WITHOUT_JUSTFILE = {"include_justfile": False, "include_examples": False}
 # Each type once (the MCP server as the slow tier installs it, Docker and
 # chart included), and the MCP server without a justfile.
 CASES = [
     MCP_INSTALL if kind == "mcp_server" else {"project_type": kind}
     for kind in choices("project_type")
-] + [{"include_justfile": False}]
+] + [WITHOUT_JUSTFILE]
 
 
 @pytest.mark.parametrize(
@@ -38,11 +41,11 @@ def test_every_documented_command_runs(installed, answers):
     assert (project.root / "uv.lock").is_file(), "the README says to commit uv.lock: none written"
 
 
-@install_group(include_justfile=False)
+@install_group(**WITHOUT_JUSTFILE)
 def test_without_a_justfile_the_quick_start_installs_then_tests(installed):
     """The quick start installs with uv, which ran above, then tests with
     pytest: the same suite AGENTS.md's check ran, with coverage."""
-    project = installed(include_justfile=False)
+    project = installed(**WITHOUT_JUSTFILE)
     readme = (project.root / "README.md").read_text(encoding="utf-8")
     install = bash_block_after(readme, "## Quick start")
     assert command_lines(install) == ["uv sync"]
