@@ -6,6 +6,8 @@ traced mode and in the Docker tier (no collector image can be pulled here)."""
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import json
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -59,14 +61,17 @@ class Received:
 
 def bridge_gateway(docker: str) -> str:
     """The address of the Docker engine's default network on this machine: a
-    container reaches a receiver listening there."""
+    container reaches a receiver listening there. Engines that assign the
+    network's addresses themselves (Debian's 20.10) list only its subnet; the
+    gateway is then the subnet's first address, as they assign it."""
     result = subprocess.run(
-        [docker, "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}"],
+        [docker, "network", "inspect", "bridge", "--format", "{{json (index .IPAM.Config 0)}}"],
         capture_output=True,
         text=True,
         check=True,
     )
-    return result.stdout.strip()
+    config = json.loads(result.stdout)
+    return config.get("Gateway") or str(ipaddress.ip_network(config["Subnet"])[1])
 
 
 @contextlib.contextmanager
