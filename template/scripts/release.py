@@ -2,8 +2,11 @@
 
     python3 scripts/release.py bump X.Y.Z   # set the version, head the notes, commit, tag
     python3 scripts/release.py check vX.Y.Z # the tag matches; print its CHANGELOG notes
+    python3 scripts/release.py registry vX.Y.Z BUNDLE  # server.json with the bundle's entry
 
-The version lives in pyproject.toml; a Helm chart's appVersion follows it.
+The version lives in pyproject.toml; a Helm chart's appVersion, an MCP
+server's registry entry (server.json: its version, the PyPI package's, the
+image's tag) and its bundle's manifest.json follow it.
 
 `bump` refuses, in one line, whatever would make a bad release: a version that
 is not X.Y.Z or not greater than pyproject.toml's, a dirty work tree, a tag that
@@ -16,6 +19,8 @@ runs before any environment is installed.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -30,6 +35,10 @@ APP_VERSION_LINE = re.compile(r'(?m)^appVersion: "([^"]*)"$')
 VERSION_LINE = re.compile(r'(?m)^version = "([^"]+)"$')
 UNRELEASED = "\n## [Unreleased]\n"
 LOCK = Path("uv.lock")
+# An MCP server's entry in the MCP Registry, and its MCPB bundle's manifest.
+SERVER_JSON = Path("server.json")
+BUNDLE_MANIFEST = Path("manifest.json")
+VERSIONED = [path for path in (SERVER_JSON, BUNDLE_MANIFEST) if path.exists()]
 
 
 class Refused(Exception):
@@ -90,7 +99,7 @@ def bump(version: str) -> str:
         raise Refused("CHANGELOG.md has no '## [Unreleased]' heading")
     if not section(changelog, "Unreleased"):
         raise Refused("CHANGELOG.md has nothing under '## [Unreleased]': say what changed first")
-    changed = [PYPROJECT, CHANGELOG, *CHARTS] + ([LOCK] if LOCK.exists() else [])
+    changed = [PYPROJECT, CHANGELOG, *CHARTS, *VERSIONED] + ([LOCK] if LOCK.exists() else [])
     try:
         write_release(version, current, changelog)
         if LOCK.exists():  # it records the project's own version
@@ -123,6 +132,62 @@ def write_release(version: str, current: str, changelog: str) -> None:
     for chart in CHARTS:
         text = chart.read_text(encoding="utf-8")
         chart.write_text(APP_VERSION_LINE.sub(f'appVersion: "{version}"', text), encoding="utf-8")
+    for path in VERSIONED:
+        write_json(path, with_version(read_json(path), version))
+
+
+def read_json(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise Refused(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise Refused(f"{path} is not a JSON object")
+    return data
+
+
+def write_json(path: Path, data: dict[str, object]) -> None:
+    # The layout the template writes, so that a release changes the versions alone.
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def packages(entry: dict[str, object]) -> list[dict[str, object]]:
+    listed = entry.get("packages")
+    if not isinstance(listed, list):
+        return []
+    return [package for package in listed if isinstance(package, dict)]
+
+
+def image_tag(package: dict[str, object]) -> str:
+    return str(package.get("identifier", "")).rpartition(":")[2]
+
+
+def with_version(entry: dict[str, object], version: str) -> dict[str, object]:
+    """server.json or manifest.json at `version`: its own, each package's, the image's tag."""
+    entry["version"] = version
+    for package in packages(entry):
+        if package.get("registryType") == "oci":
+            image = str(package["identifier"]).rpartition(":")[0]
+            package["identifier"] = f"{image}:{version}"
+        elif "version" in package:
+            package["version"] = version
+    return entry
+
+
+def out_of_step(version: str) -> list[str]:
+    """What in server.json and manifest.json does not say `version`."""
+    problems = []
+    for path in VERSIONED:
+        entry = read_json(path)
+        if entry.get("version") != version:
+            problems.append(f"{path}'s version is {entry.get('version')!r}")
+        for package in packages(entry):
+            kind = package.get("registryType")
+            if kind == "oci" and image_tag(package) != version:
+                problems.append(f"{path}'s image is {package.get('identifier')!r}")
+            elif kind != "oci" and package.get("version", version) != version:
+                problems.append(f"{path}'s {kind} package is {package.get('version')!r}")
+    return problems
 
 
 class StepFailed(Exception):
@@ -149,7 +214,39 @@ def check(tag: str) -> str:
         found = APP_VERSION_LINE.search(chart.read_text(encoding="utf-8"))
         if not found or found[1] != version:
             raise Refused(f"{chart}'s appVersion is not {version}")
+    problems = out_of_step(version)
+    if problems:
+        raise Refused(f"{'; '.join(problems)}: not {version}, pyproject.toml's version")
     return release_notes
+
+
+def registry(tag: str, bundle: Path) -> str:
+    """server.json as the MCP Registry gets it for `tag`: the bundle attached to
+    the GitHub release added as an mcpb package, with its SHA-256."""
+    check(tag)
+    if not SERVER_JSON.exists():
+        raise Refused("server.json is missing: this project has no registry entry")
+    try:
+        digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise Refused(f"cannot read the bundle {bundle}: {exc.strerror}") from None
+    entry = read_json(SERVER_JSON)
+    repository = entry.get("repository")
+    url = repository.get("url") if isinstance(repository, dict) else None
+    if not url:
+        raise Refused("server.json has no repository url, where the bundle is downloaded from")
+    listed = [package for package in packages(entry) if package.get("registryType") != "mcpb"]
+    listed.append(
+        {
+            "registryType": "mcpb",
+            "identifier": f"{url}/releases/download/{tag}/{bundle.name}",
+            "fileSha256": digest,
+            "transport": {"type": "stdio"},
+        }
+    )
+    entry["packages"] = listed
+    write_json(SERVER_JSON, entry)
+    return f"server.json lists {bundle.name} (sha256 {digest})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,9 +256,17 @@ def main(argv: list[str] | None = None) -> int:
         "version"
     )
     commands.add_parser("check", help="check TAG and print its notes").add_argument("tag")
+    entry = commands.add_parser("registry", help="add the bundle of TAG to server.json")
+    entry.add_argument("tag")
+    entry.add_argument("bundle", type=Path)
     args = parser.parse_args(argv)
     try:
-        output = bump(args.version) if args.command == "bump" else check(args.tag)
+        if args.command == "bump":
+            output = bump(args.version)
+        elif args.command == "check":
+            output = check(args.tag)
+        else:
+            output = registry(args.tag, args.bundle)
     except Refused as problem:
         print(f"release: {problem}", file=sys.stderr)
         return 1

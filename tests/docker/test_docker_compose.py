@@ -16,6 +16,14 @@ from pathlib import Path
 import pytest
 from commands import copy_of, docker_env, run, tool, until
 from example_server import TOOLS
+from n8n import (
+    N8n,
+    bearer_credential,
+    credential_reference,
+    shipped_workflow,
+    tool_results,
+    workflow_against,
+)
 from questions import effective
 
 NAME = "chora-stack"
@@ -242,6 +250,26 @@ def test_n8n_position_waits_for_healthy_server_and_reaches_it(stack):
     logs = run([stack.docker, "logs", standin]).stdout
     assert f"n8n-standin reached http://{NAME}:8000/mcp {TOOLS}" in logs
     stack(*files, "--profile", "n8n", "down", "--timeout", "5")
+
+
+def test_a_real_n8n_calls_the_stack_with_its_generated_token(stack, tmp_path):
+    """n8n itself (the image cannot be pulled here: from npm, on the host, at the
+    version compose pins) runs the shipped workflow against the published port."""
+    up(stack)
+    shipped = shipped_workflow(stack.root)
+    reference = credential_reference(shipped)
+    client = N8n(tmp_path / "n8n-home")
+    token = stack.token()
+    client.load(
+        "credentials", [bearer_credential(reference["id"], reference["name"], token, "127.0.0.1")]
+    )
+    url = "http://127.0.0.1:8000/mcp"
+    client.load("workflow", [workflow_against(shipped, "stack", url, "httpStreamable")])
+    execution = client.execute("stack")
+    assert execution.status == 0, execution.output[-3000:]
+    results = tool_results(execution)
+    assert results["add"] == 5 and str(results["greet"]).endswith(", n8n!"), results
+    assert token not in execution.output, "the token stays in n8n's encrypted credentials"
 
 
 def test_sse_when_selected(stack):

@@ -75,6 +75,15 @@ def test_image_runs_as_uid_1000_and_verifies(mcp_project, docker):
     assert f"{NAME}:latest OK: chora_engine_mcp 0.1.0 uid 1000" in verified.stdout
 
 
+def test_the_image_carries_the_name_the_registry_lists(mcp_project, docker):
+    """The MCP Registry lists the image only if its label names the server.json entry."""
+    root, _ = mcp_project
+    config = json.loads(run([docker, "image", "inspect", f"{NAME}:latest"]).stdout)[0]["Config"]
+    entry = json.loads((root / "server.json").read_text(encoding="utf-8"))
+    assert config["Labels"]["io.modelcontextprotocol.server.name"] == entry["name"]
+    assert entry["name"] == f"io.github.your-username/{NAME}"
+
+
 def test_verify_refuses_a_version_tag_the_image_does_not_hold(mcp_project, docker):
     root, _ = mcp_project
     env = docker_env(docker)

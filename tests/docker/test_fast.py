@@ -9,6 +9,7 @@ import re
 import pytest
 import yaml
 from commands import checkov_results, copy_of, run, tool, tool_env
+from n8n import VERSION as N8N_TESTED
 from questions import choices, effective
 
 PROJECT_TYPES = choices("project_type")
@@ -345,7 +346,12 @@ def test_compose_mcp_stack_shape(render):
     assert mounts["/app/ephemeral"]["type"] == "volume"
     n8n = config["services"]["n8n"]
     image, _, version = n8n["image"].rpartition(":")
-    assert image.endswith("n8nio/n8n") and version not in ("", "latest")
+    assert image.endswith("n8nio/n8n") and version == N8N_TESTED, "the n8n the tests drive"
+    workflows = {v["target"]: v for v in n8n["volumes"]}["/workflows"]
+    assert workflows["read_only"] is True and workflows["source"] == str(root / "n8n")
+    workflow = json.loads((root / "n8n" / "mcp-tools.json").read_text(encoding="utf-8"))
+    urls = {node["parameters"].get("endpointUrl") for node in workflow["nodes"][1:]}
+    assert urls == {n8n["environment"]["MCP_ENDPOINT_URL"]}, "the service name, as compose says"
     assert n8n["depends_on"][IMAGE]["condition"] == "service_healthy"
     assert n8n["environment"]["MCP_ENDPOINT_URL"] == f"http://{IMAGE}:8000/mcp"
     assert "healthcheck" in n8n

@@ -16,7 +16,8 @@ import copier
 import jinja2
 import pytest
 import yaml
-from commands import TEMPLATE_ROOT, copy_of, run, tool
+from commands import TEMPLATE_ROOT, copy_of, run, text_of, tool
+from distribution import check_the_distribution_files
 from questions import CONFIG, QUESTIONS, check_answer_keys, choices, effective
 from workflows import step_runs, zizmor_findings, zizmor_findings_allowed
 
@@ -79,7 +80,13 @@ EXAMPLE_FILES = {
     "tests": ["test_features.py", "test_live_settings.py"],
 }
 # Every project with GitHub Actions has these; docker.yml comes with Docker.
-ALWAYS_WORKFLOWS = ["ci.yml", "codeql.yml", "dependency-review.yml", "release.yml"]
+ALWAYS_WORKFLOWS = [
+    "ci.yml",
+    "codeql.yml",
+    "dependency-review.yml",
+    "release.yml",
+    "template-update.yml",
+]
 
 SERVES_HTTP = [
     kind for kind in choices("project_type") if effective(project_type=kind)["serves_http"]
@@ -116,8 +123,10 @@ TYPE_FILES = {
             "test_tools.py",
             "test_transports.py",
         ],
-        "docs": ["observability.md", "security.md"],
+        "docs": ["distribution.md", "observability.md", "security.md"],
         "scripts": ["dev.py"],
+        # Where users install it from: the MCP Registry, MCPB hosts.
+        "root": ["server.json", "manifest.json", ".mcpbignore", "icon.png"],
     },
     "library": {"src": ["core.py"], "tests": ["test_core.py"]},
     "cli_tool": {"src": ["__main__.py", "cli.py"], "tests": ["test_cli.py"]},
@@ -178,6 +187,7 @@ def expected_files(answers: dict) -> set[str]:
     files |= {f"src/{package}/{name}" for name in type_files["src"]}
     files |= {f"docs/{name}" for name in type_files.get("docs", [])}
     files |= {f"scripts/{name}" for name in type_files.get("scripts", [])}
+    files |= set(type_files.get("root", []))
     if answers["include_tests"]:
         files |= {"tests/test_version.py"} | {f"tests/{name}" for name in type_files["tests"]}
     if answers["mcp_examples"]:
@@ -206,6 +216,8 @@ def expected_files(answers: dict) -> set[str]:
         files.add("config/otel-collector.yaml")
         if answers["project_type"] == "mcp_server":
             files.add("config/settings.toml")
+    if answers["n8n_workflow"]:
+        files.add("n8n/mcp-tools.json")
     if answers["kubernetes_chart"]:
         chart = f"charts/{answers['project_slug']}"
         files |= {f"{chart}/{name}" for name in CHART_FILES} | {"docs/kubernetes.md"}
@@ -227,6 +239,13 @@ def test_file_set(case):
     assert project_files(root) == expected_files(answers_for(name))
 
 
+@pytest.mark.parametrize(
+    "name", [name for name in CASES if answers_for(name)["project_type"] == "mcp_server"]
+)
+def test_an_mcp_server_has_its_registry_entry_and_bundle_manifest(render, name):
+    check_the_distribution_files(render(**CASES[name]), answers_for(name))
+
+
 def test_no_unrendered_jinja(case):
     _, root = case
     for path in root.rglob("*"):
@@ -238,7 +257,7 @@ def test_no_unrendered_jinja(case):
             # Helm's Go templates and the values schema are copied as they are;
             # helm renders them in tests/kubernetes/test_fast.py.
             continue
-        text = path.read_text(encoding="utf-8")
+        text = text_of(path)
         text = re.sub(r"\$\{\{.*?\}\}", "", text)  # GitHub Actions expressions
         text = re.sub(r"pattern=\{\{\w+\}\}", "", text)  # docker/metadata-action tag patterns
         text = re.sub(r"\{\{ ?(json )?\.[\w.]+ ?\}\}", "", text)  # Go templates (docker inspect)
@@ -413,7 +432,8 @@ def test_text_files_pass_the_pre_commit_fixers(case, tmp_path):
     """What a user's first `pre-commit run --all-files` would otherwise rewrite."""
     _, root = case
     root = copy_of(root, tmp_path)
-    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    # The hooks take text files only (pre-commit's `types: [text]`), not the icon.
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and text_of(p))
     config = yaml.safe_load(
         (
             TEMPLATE_ROOT

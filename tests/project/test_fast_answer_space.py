@@ -26,6 +26,7 @@ import pytest
 import yaml
 from answer_space import answer_sets, render_plainly, seeded
 from commands import helm, run, tool
+from distribution import DESCRIPTION_LIMIT, check_the_distribution_files
 from hypothesis import given
 from hypothesis import strategies as st
 from questions import QUESTIONS, choices, effective
@@ -38,12 +39,17 @@ TEXT = (
     "{% raw %} ${HOME} $(id) `tick` #hash [list] {map} &anchor *alias | > % @ ~"
 )
 AUTHOR = 'Seán "Ace" O\'Brien \\ 🎸'
+# An MCP server's description is at most the MCP Registry's limit: the same
+# kinds of character, fewer words, and exactly that long.
+DENSE = "🚀—\"q\" 'q' \\ üß漢: {{ x }} {% raw %} ${HOME} $(id) `t` #h [l] {m} &a *b | > % @ ~ "
+MCP_TEXT = (DENSE * 2)[:DESCRIPTION_LIMIT]
 KINDS = choices("project_type")
 
 
 def edge_answers(kind: str) -> dict:
     given = {"project_name": LONGEST, "project_type": kind}
-    given |= {"project_description": TEXT, "author_name": AUTHOR}
+    text = MCP_TEXT if kind == "mcp_server" else TEXT
+    given |= {"project_description": text, "author_name": AUTHOR}
     if effective(project_type=kind)["serves_http"]:
         given |= {"include_docker": True, "include_kubernetes": True}
     return given
@@ -65,6 +71,8 @@ def check_with_each_formats_tools(root: Path, answers: dict) -> None:
         run([helm(), "template", "release", str(chart)])
     if values["include_github_actions"]:
         check_the_workflows(root, values)
+    if values["project_type"] == "mcp_server":
+        check_the_distribution_files(root, values)
 
 
 def check_data_files_keep_the_text(root: Path, values: dict) -> None:
@@ -95,6 +103,10 @@ def check_the_workflows(root: Path, values: dict) -> None:
     findings, status = zizmor_findings(root)
     assert findings == zizmor_findings_allowed(values["pypi_auth_method"]), findings
     assert findings or status == 0
+
+
+def test_the_mcp_description_is_at_the_registrys_limit():
+    assert len(MCP_TEXT) == DESCRIPTION_LIMIT < len(TEXT)
 
 
 def test_the_longest_name_fits_the_limit():

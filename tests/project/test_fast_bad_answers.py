@@ -6,6 +6,7 @@ import sys
 import copier
 import pytest
 from commands import TEMPLATE_ROOT
+from distribution import DESCRIPTION_LIMIT
 from questions import check_answer_keys
 
 BAD_ANSWERS = [
@@ -30,6 +31,8 @@ BAD_ANSWERS = [
     ("github_username", "-bad-", "github_username"),
     ("copyright_year", "26", "four-digit year"),
     ("project_description", "   ", "must not be empty"),
+    # The MCP Registry's limit on server.json's description (the default type).
+    ("project_description", "é" * 101, "is 101 characters long: an MCP server's is at most 100"),
     ("project_description", "two\nlines", "one line of text"),
     ("author_name", "tab\there", "one line of text"),
     # What YAML reads as a line break or cannot print (PyYAML, Helm's Go YAML).
@@ -57,6 +60,20 @@ def test_bad_answer_is_refused_and_nothing_written(tmp_path, question, value, me
             str(TEMPLATE_ROOT), destination, data=data, defaults=True, unsafe=False, quiet=True
         )
     assert not destination.exists() or not any(destination.iterdir())
+
+
+def test_the_registry_limit_is_an_mcp_servers_alone(tmp_path):
+    """Other types have no server.json: their description may be longer."""
+    description = "A library " + "x" * DESCRIPTION_LIMIT
+    copier.run_copy(
+        str(TEMPLATE_ROOT),
+        tmp_path,
+        data={"project_type": "library", "project_description": description},
+        defaults=True,
+        unsafe=False,
+        quiet=True,
+    )
+    assert f'description = "{description}"' in (tmp_path / "pyproject.toml").read_text()
 
 
 def copier_cli_copy(destination, *data: str) -> subprocess.CompletedProcess:

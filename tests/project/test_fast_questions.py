@@ -2,9 +2,10 @@
 rule that each derived idea is named once (a computed value) and used by name."""
 
 import re
+import tomllib
 
 import pytest
-from commands import TEMPLATE_ROOT
+from commands import TEMPLATE_ROOT, text_of
 from packaging.version import Version
 from questions import CONFIG, QUESTIONS, check_answer_keys, choices, effective
 
@@ -13,6 +14,7 @@ EXPECTED = [
     ("project_name", False),
     ("project_slug", True),
     ("package_name", False),
+    ("project_type", False),
     ("unprintable", True),
     ("project_description", False),
     ("project_version", False),
@@ -22,7 +24,6 @@ EXPECTED = [
     ("security_email", False),
     ("github_username", False),
     ("python_version", False),
-    ("project_type", False),
     ("include_examples", False),
     ("include_tests", False),
     ("test_coverage_threshold", False),
@@ -47,8 +48,14 @@ EXPECTED = [
     ("image_serves_http", True),
     ("python_versions_tested", True),
     ("uv_version", True),
+    ("copier_version", True),
     ("mcp_inspector", True),
+    ("registry_name", True),
+    ("icon_url", True),
+    ("bundle_python", True),
+    ("mcpb_cli", True),
     ("docker_registry", False),
+    ("n8n_workflow", True),
     ("include_kubernetes", False),
     ("kubernetes_chart", True),
 ]
@@ -90,7 +97,7 @@ def template_text() -> str:
     """Every file name and file body under template/, and copier.yml's
     validators and message."""
     names = "\n".join(str(p.relative_to(TEMPLATE_DIR)) for p in TEMPLATE_PATHS)
-    bodies = "\n".join(p.read_text(encoding="utf-8") for p in TEMPLATE_PATHS if p.is_file())
+    bodies = "\n".join(text_of(p) for p in TEMPLATE_PATHS if p.is_file())
     validators = "\n".join(spec.get("validator", "") for spec in QUESTIONS.values())
     return "\n".join([names, bodies, validators, CONFIG["_message_after_copy"]])
 
@@ -123,13 +130,26 @@ RULES = [
 
 
 def test_every_computed_value_but_the_slug_and_the_pins_is_a_rule():
-    assert PINS == ["unprintable", "email_address", "uv_version", "mcp_inspector"]
+    assert PINS == [
+        "unprintable",
+        "email_address",
+        "uv_version",
+        "copier_version",
+        "mcp_inspector",
+        "mcpb_cli",
+    ]
     assert [n for n in COMPUTED if n not in ("project_slug", *PINS)] == RULES
 
 
 @pytest.mark.parametrize("name", PINS)
 def test_no_pinned_value_is_written_again(name):
     assert str(QUESTIONS[name]["default"]) not in template_text()
+
+
+def test_the_copier_that_updates_projects_is_the_one_the_template_is_tested_with():
+    lock = tomllib.loads((TEMPLATE_ROOT / "uv.lock").read_text(encoding="utf-8"))
+    locked = [package["version"] for package in lock["package"] if package["name"] == "copier"]
+    assert locked == [QUESTIONS["copier_version"]["default"]]
 
 
 @pytest.mark.parametrize("version", choices("python_version"))

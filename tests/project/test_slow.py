@@ -38,7 +38,7 @@ def readme_client_configs(root: Path) -> list[dict]:
     """The stdio entries of the README's MCP client configurations, with this
     project's absolute path where the README says to put it."""
     readme = (root / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Connecting an MCP client", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("### Connecting an MCP client", 1)[1].split("\n#", 1)[0]
     blocks = re.findall(r"```json\n(.+?)\n```", section, flags=re.S)
     assert len(blocks) == 2, "Claude Desktop/Cursor and VS Code"
     entries = []

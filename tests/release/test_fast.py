@@ -6,10 +6,13 @@ workflow's push) accepts the tag it makes, and no other."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 import pytest
 from commands import copy_of, run, tool, tool_env
+from distribution import REGISTRY_SCHEMA
 from edits import RELEASE_NOTE, write_release_notes
 from template_repo import GIT_IDENTITY, commit, git
 from workflows import RELEASE_CHECK, step_runs
@@ -42,6 +45,12 @@ def test_release_sets_the_version_moves_the_notes_commits_and_tags(project):
     assert changelog.index("## [Unreleased]") < changelog.index("## [0.2.0]")
     assert git("log", "-1", "--format=%s", cwd=project).strip() == "Release 0.2.0"
     assert 'appVersion: "0.2.0"' in (project / "charts" / "my-project" / "Chart.yaml").read_text()
+    assert versions_in_the_distribution_files(project) == {
+        "server.json": "0.2.0",
+        "pypi": "0.2.0",
+        "oci": "ghcr.io/your-username/my-project:0.2.0",
+        "manifest.json": "0.2.0",
+    }
     assert git("cat-file", "-t", "v0.2.0", cwd=project).strip() == "tag"
     assert git("status", "--porcelain", cwd=project).strip() == ""
 
@@ -103,6 +112,16 @@ def test_a_commit_that_a_hook_stops_leaves_the_tree_as_it_was(project, hook):
     assert git("tag", "--list", cwd=project) == ""
 
 
+def versions_in_the_distribution_files(root) -> dict[str, str]:
+    entry = json.loads((root / "server.json").read_text())
+    found = {"server.json": entry["version"]}
+    for package in entry["packages"]:
+        kind = package["registryType"]
+        found[kind] = package["identifier"] if kind == "oci" else package["version"]
+    found["manifest.json"] = json.loads((root / "manifest.json").read_text())["version"]
+    return found
+
+
 def check_steps(root):
     """The check step of the release workflow and the one before the image push."""
     return [
@@ -159,3 +178,87 @@ def test_the_workflows_refuse_a_chart_that_deploys_another_version(project):
             result.stderr.strip()
             == "release: charts/my-project/Chart.yaml's appVersion is not 0.2.0"
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "message"),
+    [
+        (
+            "server.json",
+            ('"version": "0.2.0",\n  "repository"', '"version": "0.1.0",\n  "repository"'),
+            "server.json's version is '0.1.0'",
+        ),
+        (
+            "server.json",
+            (
+                '"version": "0.2.0",\n      "runtimeHint"',
+                '"version": "0.1.0",\n      "runtimeHint"',
+            ),
+            "server.json's pypi package is '0.1.0'",
+        ),
+        (
+            "server.json",
+            ("my-project:0.2.0", "my-project:latest"),
+            "server.json's image is 'ghcr.io/your-username/my-project:latest'",
+        ),
+        (
+            "manifest.json",
+            ('"version": "0.2.0"', '"version": "0.1.0"'),
+            "manifest.json's version is '0.1.0'",
+        ),
+    ],
+)
+def test_the_workflows_refuse_a_registry_entry_or_bundle_of_another_version(
+    project, name, edit, message
+):
+    assert release(project, "0.2.0").returncode == 0
+    path = project / name
+    assert path.read_text().count(edit[0]) == 1
+    path.write_text(path.read_text().replace(*edit))
+    for command in check_steps(project):
+        result = run_step(project, command, "v0.2.0")
+        assert result.returncode != 0
+        assert result.stderr.strip() == f"release: {message}: not 0.2.0, pyproject.toml's version"
+
+
+REGISTRY_STEP = "Add the bundle, as the GitHub release holds it, to server.json"
+
+
+def test_the_registry_job_lists_the_bundle_with_its_checksum(project):
+    """The registry job's step, run here as the runner would: server.json then
+    lists the bundle the GitHub release holds, and stays valid."""
+    assert release(project, "0.2.0").returncode == 0
+    bundle = project / "dist" / "my-project-0.2.0.mcpb"
+    bundle.parent.mkdir()
+    bundle.write_bytes(b"a bundle's bytes")
+    command = step_runs(project, "release.yml", "registry")[REGISTRY_STEP]
+    result = run_step(project, command, "v0.2.0")
+    assert result.returncode == 0, result.stderr
+    entry = json.loads((project / "server.json").read_text())
+    assert entry["packages"][-1] == {
+        "registryType": "mcpb",
+        "identifier": (
+            "https://github.com/your-username/my-project/releases/download/v0.2.0/"
+            "my-project-0.2.0.mcpb"
+        ),
+        "fileSha256": hashlib.sha256(b"a bundle's bytes").hexdigest(),
+        "transport": {"type": "stdio"},
+    }
+    assert [package["registryType"] for package in entry["packages"]] == ["pypi", "oci", "mcpb"]
+    run(
+        [tool("check-jsonschema"), "--schemafile", str(REGISTRY_SCHEMA), "server.json"], cwd=project
+    )
+    again = run_step(project, command, "v0.2.0")
+    assert again.returncode == 0 and json.loads((project / "server.json").read_text()) == entry
+
+
+def test_the_registry_step_refuses_a_missing_bundle_in_one_line(project):
+    assert release(project, "0.2.0").returncode == 0
+    command = step_runs(project, "release.yml", "registry")[REGISTRY_STEP]
+    before = (project / "server.json").read_text()
+    result = run_step(project, command, "v0.2.0")
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "release: cannot read the bundle dist/my-project-0.2.0.mcpb: No such file or directory"
+    )
+    assert (project / "server.json").read_text() == before

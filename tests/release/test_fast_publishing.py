@@ -8,6 +8,7 @@ check step itself runs in tests/release/test_fast.py."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 import yaml
@@ -24,9 +25,14 @@ WRITES = {
     ("docker.yml", "image"): {"security-events"},  # upload the scan's SARIF
     ("docker.yml", "push"): {"packages"},  # push to ghcr.io
     ("codeql.yml", "analyze"): {"security-events"},  # upload CodeQL's results
+    ("release.yml", "registry"): {"id-token"},  # log in to the MCP Registry
+    ("template-update.yml", "update"): {"contents", "pull-requests"},  # its branch and PR
 }
 # Read scopes a job may hold besides the code.
-READS = {("codeql.yml", "analyze"): {"actions"}}
+READS = {
+    ("codeql.yml", "analyze"): {"actions"},
+    ("release.yml", "registry"): {"actions"},  # wait for the Docker workflow's push
+}
 
 
 def granted(permissions, level: str) -> set[str]:
@@ -59,11 +65,16 @@ def test_release_jobs_follow_the_pypi_answer(render, method):
     assert release[True] == {"push": {"tags": ["v*.*.*"]}}  # YAML reads `on` as True
     jobs = release["jobs"]
     published = method != "none"
-    assert set(jobs) == {"check", "dist", "github"} | ({"pypi"} if published else set())
-    assert jobs["dist"]["needs"] == "check"
-    assert set(jobs["github"]["needs"]) == {"check", "dist"} | ({"pypi"} if published else set())
+    # An MCP server (the default) also packs its bundle and, where PyPI has
+    # the release, publishes its registry entry after it.
+    expected = {"check", "dist", "bundle", "github"}
+    assert set(jobs) == expected | ({"pypi", "registry"} if published else set())
+    assert jobs["dist"]["needs"] == jobs["bundle"]["needs"] == "check"
+    before_github = {"check", "dist", "bundle"} | ({"pypi"} if published else set())
+    assert set(jobs["github"]["needs"]) == before_github
     if not published:
         return
+    assert set(jobs["registry"]["needs"]) == {"pypi", "github"}
     pypi = jobs["pypi"]
     assert pypi["needs"] == "dist"
     assert pypi["environment"]["name"] == "pypi"
@@ -76,6 +87,35 @@ def test_release_jobs_follow_the_pypi_answer(render, method):
         assert pypi["permissions"] == {}
         assert publish["env"] == {"UV_PUBLISH_TOKEN": "${{ secrets.PYPI_API_TOKEN }}"}
         assert publish["run"] == "uv publish dist/*.whl dist/*.tar.gz"
+
+
+@pytest.mark.parametrize(
+    "project_type", [kind for kind in choices("project_type") if kind != "mcp_server"]
+)
+def test_only_an_mcp_server_has_a_bundle_and_a_registry_entry(render, project_type):
+    jobs = load_workflow(render(project_type=project_type), "release.yml")["jobs"]
+    assert set(jobs) == {"check", "dist", "pypi", "github"}
+
+
+def test_the_registry_job_runs_a_pinned_publisher_it_has_checked(render):
+    """The publisher is downloaded at the pinned release and run only once its
+    SHA-256 matches; with the image, the job waits for the Docker workflow."""
+    for answers, waits in (({}, False), ({"include_docker": True}, True)):
+        job = load_workflow(render(**answers), "release.yml")["jobs"]["registry"]
+        assert job["permissions"] == (
+            {"contents": "read", "id-token": "write"} | ({"actions": "read"} if waits else {})
+        )
+        assert re.fullmatch(r"1[.]([7-9]|[1-9][0-9])[.][0-9]+", job["env"]["MCP_PUBLISHER_VERSION"])
+        assert re.fullmatch(r"[0-9a-f]{64}", job["env"]["MCP_PUBLISHER_SHA256"])
+        runs = [step.get("run", "") for step in job["steps"]]
+        install = next(i for i, body in enumerate(runs) if "mcp-publisher.tar.gz" in body)
+        check = runs[install].index("sha256sum --check")
+        assert check < runs[install].index("tar -xzf"), "unpacked only once checked"
+        assert runs[-1].splitlines() == [
+            "./mcp-publisher login github-oidc",
+            "./mcp-publisher publish",
+        ]
+        assert any("docker.yml" in body for body in runs) == waits
 
 
 def test_a_proprietary_project_does_not_publish_by_default(render):

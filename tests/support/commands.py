@@ -149,6 +149,14 @@ def copy_of(project: Path, parent: Path) -> Path:
     return destination
 
 
+def text_of(path: Path) -> str:
+    """A file's text; empty for a binary file (the icon)."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
 def python_dir(version: str) -> Path:
     """Folder holding a working `pythonX.Y`, so a generated project can make its .venv.
 

@@ -31,6 +31,10 @@ SKIP_REASONS = {
     "needs Docker and a registry": "base images come from a registry; the Docker tier runs these",
     "needs a newer template release": "copier update has nothing to bring to a fresh render",
     "needs a GitHub repository": "pushing, or reading what GitHub published, needs the remote",
+    "needs the release on PyPI": (
+        "uvx installs what a release published; tests/project/test_slow_distribution.py"
+        " installs the built wheel the same way"
+    ),
     "needs a Kubernetes cluster": "helm install and kubectl talk to a cluster; none runs here",
     "needs your release notes": (
         "a release refuses an empty Unreleased section; tests/release/test_fast.py"

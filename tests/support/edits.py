@@ -53,6 +53,30 @@ def total_coverage(output: str) -> str | None:
 CONFLICT = re.compile(r"<<<<<<< your file\n(.*?)=======\n(.*?)>>>>>>> chora-base\n", re.S)
 
 
+# How copier update marks a conflict: the project before updating, then after.
+UPDATE_CONFLICT = re.compile(
+    r"<<<<<<< before updating\n(.*?)=======\n(.*?)>>>>>>> after updating\n", re.S
+)
+REQUIREMENT = re.compile(r'\s*"([A-Za-z0-9][A-Za-z0-9._-]*)')
+
+
+def resolve_taking_the_template_then_yours(path: Path) -> None:
+    """What the upgrade guide tells a user whose own dependencies follow the
+    template's last one: the template's lines, then theirs, once each."""
+
+    def merged(conflict: re.Match) -> str:
+        template = conflict[2].splitlines(keepends=True)
+        taken = {REQUIREMENT.match(line)[1] for line in template if REQUIREMENT.match(line)}
+        yours = [
+            line
+            for line in conflict[1].splitlines(keepends=True)
+            if REQUIREMENT.match(line) and REQUIREMENT.match(line)[1] not in taken
+        ]
+        return "".join(template + yours)
+
+    path.write_text(UPDATE_CONFLICT.sub(merged, path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def conflicted(root: Path) -> list[str]:
     """Files with conflict markers or rejected hunks, as a user's `git status` shows them."""
     hits = []

@@ -20,11 +20,11 @@ from typing import TypeVar
 # does by default).
 MEASURED = {
     "tests/docker/test_docker_image.py": 150,
-    "installed:include_docker=True,include_kubernetes=True,project_type=mcp_server": 250,
+    "installed:include_docker=True,include_kubernetes=True,project_type=mcp_server": 310,
     "tests/project/test_slow_answer_space.py": 110,
     "installed:include_examples=False,include_justfile=False": 80,
     "tests/docker/test_docker_lock.py": 125,
-    "tests/docker/test_docker_compose.py": 95,
+    "tests/docker/test_docker_compose.py": 115,
     "examples-left-out": 90,
     "ci-matrix:3.12": 90,
     "ci-matrix:3.11": 70,

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 from commands import TEMPLATE_ROOT, run, tool
-from edits import USER_README, USER_RECIPE, conflicted, make_user_edits
+from edits import (
+    USER_README,
+    USER_RECIPE,
+    conflicted,
+    make_user_edits,
+    resolve_taking_the_template_then_yours,
+)
 from releases import CURRENT, PREVIOUS, tag
 from template_repo import commit, copier_update, project_from
 
@@ -44,6 +50,10 @@ def updated(template_repo, tmp_path_factory) -> Path:
     make_user_edits(root, PACKAGE)
     add_user_dependency(root)
     copier_update(root, *UPDATE)
+    # This release gives uvicorn, the line above theirs, an upper bound: the
+    # one conflict, which the guide says how to resolve.
+    assert conflicted(root) == ["pyproject.toml"]
+    resolve_taking_the_template_then_yours(root / "pyproject.toml")
     return root
 
 
@@ -65,7 +75,9 @@ def test_update_brings_the_locked_workflow_and_keeps_every_edit(updated):
     pyproject = tomllib.loads((updated / "pyproject.toml").read_text(encoding="utf-8"))
     assert "optional-dependencies" not in pyproject["project"]
     assert any(dep.startswith("pytest") for dep in pyproject["dependency-groups"]["dev"])
-    assert USER_DEPENDENCY.strip().strip(",").strip('"') in pyproject["project"]["dependencies"]
+    dependencies = pyproject["project"]["dependencies"]
+    assert USER_DEPENDENCY.strip().strip(",").strip('"') in dependencies
+    assert "uvicorn>=0.30,<1" in dependencies
     assert (updated / "README.md").read_text(encoding="utf-8").endswith(USER_README)
     justfile = (updated / "justfile").read_text(encoding="utf-8")
     assert justfile.endswith(USER_RECIPE)

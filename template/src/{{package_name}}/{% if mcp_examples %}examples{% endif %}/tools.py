@@ -9,6 +9,7 @@ from typing import Annotated
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from ..config import Settings
@@ -23,6 +24,13 @@ class Activity:
     counts_running: int = 0
 
 
+# What clients and registries show of each tool: none of these changes anything
+# or reaches outside the server, and the same call gives the same answer.
+CALCULATION = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
+
+
 class TextStats(BaseModel):
     """What text_stats returns: clients get it as structuredContent, with a schema."""
 
@@ -32,17 +40,17 @@ class TextStats(BaseModel):
 
 
 def register(server: MCPServer, settings: Settings, activity: Activity) -> None:
-    @server.tool()
+    @server.tool(title="Add two numbers", annotations=CALCULATION)
     def add(a: float, b: float) -> float:
         """Add two numbers."""
         return a + b
 
-    @server.tool()
+    @server.tool(title="Greet someone", annotations=CALCULATION)
     def greet(name: str) -> str:
         """Greet someone by name."""
         return f"{settings.greeting}, {name}!"
 
-    @server.tool()
+    @server.tool(title="Count, with progress", annotations=CALCULATION)
     async def count(
         ctx: Context,
         steps: Annotated[int, Field(ge=1, le=100)] = 5,
@@ -64,7 +72,7 @@ def register(server: MCPServer, settings: Settings, activity: Activity) -> None:
         finally:
             activity.counts_running -= 1
 
-    @server.tool()
+    @server.tool(title="Text statistics", annotations=CALCULATION)
     def text_stats(text: str) -> TextStats:
         """Count the characters, words and lines of a text."""
         lines = len(text.splitlines())
