@@ -16,14 +16,7 @@ from pathlib import Path
 import pytest
 from commands import copy_of, docker_env, run, tool, until
 from example_server import TOOLS
-from n8n import (
-    N8n,
-    bearer_credential,
-    credential_reference,
-    shipped_workflow,
-    tool_results,
-    workflow_against,
-)
+from n8n import N8n, shipped_with_credential, tool_results, workflow_against
 from questions import effective
 
 NAME = "chora-stack"
@@ -256,13 +249,10 @@ def test_a_real_n8n_calls_the_stack_with_its_generated_token(stack, tmp_path):
     """n8n itself (the image cannot be pulled here: from npm, on the host, at the
     version compose pins) runs the shipped workflow against the published port."""
     up(stack)
-    shipped = shipped_workflow(stack.root)
-    reference = credential_reference(shipped)
-    client = N8n(tmp_path / "n8n-home")
     token = stack.token()
-    client.load(
-        "credentials", [bearer_credential(reference["id"], reference["name"], token, "127.0.0.1")]
-    )
+    shipped, credential = shipped_with_credential(stack.root, token, "127.0.0.1")
+    client = N8n(tmp_path / "n8n-home")
+    client.load("credentials", [credential])
     url = "http://127.0.0.1:8000/mcp"
     client.load("workflow", [workflow_against(shipped, "stack", url, "httpStreamable")])
     execution = client.execute("stack")

@@ -6,11 +6,18 @@ distribution.check_the_distribution_files.)"""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
-from distribution import BUNDLE_SCHEMA, DESCRIPTION_LIMIT, REGISTRY_SCHEMA, recorded_sha256, sha256
+from distribution import (
+    BUNDLE_SCHEMA,
+    DESCRIPTION_LIMIT,
+    REGISTRY,
+    REGISTRY_SCHEMA,
+    SERVER_FIELDS,
+    recorded_sha256,
+    sha256,
+)
 from questions import QUESTIONS, effective
 
 
@@ -21,9 +28,8 @@ def test_each_schema_is_the_copy_its_source_note_records(schema):
 
 
 def test_the_registry_schema_is_the_dated_one_server_json_names():
-    schema = json.loads(REGISTRY_SCHEMA.read_text(encoding="utf-8"))
     assert (
-        schema["$id"]
+        REGISTRY["$id"]
         == "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
     )
 
@@ -38,8 +44,7 @@ def test_copier_refuses_descriptions_the_registry_would():
 
 @pytest.mark.parametrize("owner", ["your-username", "Acme-Labs", "a"])
 def test_every_registry_name_fits_the_registry_pattern(owner):
-    schema = json.loads(REGISTRY_SCHEMA.read_text(encoding="utf-8"))
-    name = schema["definitions"]["ServerDetail"]["properties"]["name"]
+    name = SERVER_FIELDS["name"]
     longest = "a" * 40
     registry_name = effective(github_username=owner, project_name=longest)["registry_name"]
     assert re.fullmatch(name["pattern"], registry_name)

@@ -15,14 +15,7 @@ import subprocess
 import pytest
 from commands import free_port, project_env, wait_for_url
 from documented import MCP_INSTALL, install_group
-from n8n import (
-    N8n,
-    bearer_credential,
-    credential_reference,
-    shipped_workflow,
-    tool_results,
-    workflow_against,
-)
+from n8n import N8n, bearer_credential, shipped_with_credential, tool_results, workflow_against
 from questions import QUESTIONS
 
 pytestmark = install_group(**MCP_INSTALL)
@@ -86,21 +79,15 @@ def n8n(project, servers, tmp_path_factory):
     """One n8n home with the shipped workflow once per mode, its credential holding
     the server's token, and the same workflow with a credential holding another."""
     client = N8n(tmp_path_factory.mktemp("n8n-home"))
-    shipped = shipped_workflow(project.root)
-    reference = credential_reference(shipped)
-    client.load(
-        "credentials",
-        [
-            bearer_credential(reference["id"], reference["name"], TOKEN, "127.0.0.1"),
-            bearer_credential("mcpWrongToken", "wrong token", "not-the-token", "127.0.0.1"),
-        ],
-    )
+    shipped, credential = shipped_with_credential(project.root, TOKEN, "127.0.0.1")
+    wrong_token = bearer_credential("mcpWrongToken", "wrong token", "not-the-token", "127.0.0.1")
+    client.load("credentials", [credential, wrong_token])
     workflows = [
         workflow_against(shipped, mode, url, MODES[mode][1]) for mode, (_, url) in servers.items()
     ]
     wrong = workflow_against(shipped, "wrong-token", servers["streamable"][1], "httpStreamable")
     for node in wrong["nodes"][1:]:
-        node["credentials"]["httpBearerAuth"] = {"id": "mcpWrongToken", "name": "wrong token"}
+        node["credentials"]["httpBearerAuth"] = {key: wrong_token[key] for key in ("id", "name")}
     client.load("workflow", [*workflows, wrong])
     return client
 

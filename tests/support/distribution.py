@@ -14,10 +14,10 @@ from commands import TEMPLATE_ROOT, run, tool
 FIXTURES = TEMPLATE_ROOT / "tests" / "fixtures"
 REGISTRY_SCHEMA = FIXTURES / "mcp-registry" / "server.schema.json"
 BUNDLE_SCHEMA = FIXTURES / "mcpb" / "manifest-0.4.schema.json"
-# The registry's limit on a description: the schema's own.
-DESCRIPTION_LIMIT = json.loads(REGISTRY_SCHEMA.read_text(encoding="utf-8"))["definitions"][
-    "ServerDetail"
-]["properties"]["description"]["maxLength"]
+REGISTRY = json.loads(REGISTRY_SCHEMA.read_text(encoding="utf-8"))
+# What the registry's schema allows of a server's name and description.
+SERVER_FIELDS = REGISTRY["definitions"]["ServerDetail"]["properties"]
+DESCRIPTION_LIMIT = SERVER_FIELDS["description"]["maxLength"]
 
 
 def recorded_sha256(schema: Path) -> str:
@@ -49,7 +49,7 @@ def check_the_distribution_files(root: Path, values: dict) -> None:
         assert in_the_written_layout(root / name), name
     entry, manifest = read(root, "server.json"), read(root, "manifest.json")
     name = values["registry_name"]
-    assert entry["$schema"] == json.loads(REGISTRY_SCHEMA.read_text())["$id"]
+    assert entry["$schema"] == REGISTRY["$id"]
     assert entry["name"] == name
     owner, _, server = name.removeprefix("io.github.").partition("/")
     assert (owner, server) == (values["github_username"], values["project_slug"])

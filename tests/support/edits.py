@@ -60,17 +60,23 @@ UPDATE_CONFLICT = re.compile(
 REQUIREMENT = re.compile(r'\s*"([A-Za-z0-9][A-Za-z0-9._-]*)')
 
 
+def requirement(line: str) -> str | None:
+    """The package a pyproject.toml dependency line names; None for any other line."""
+    found = REQUIREMENT.match(line)
+    return found[1] if found else None
+
+
 def resolve_taking_the_template_then_yours(path: Path) -> None:
     """What the upgrade guide tells a user whose own dependencies follow the
     template's last one: the template's lines, then theirs, once each."""
 
     def merged(conflict: re.Match) -> str:
         template = conflict[2].splitlines(keepends=True)
-        taken = {REQUIREMENT.match(line)[1] for line in template if REQUIREMENT.match(line)}
+        taken = {requirement(line) for line in template} - {None}
         yours = [
             line
             for line in conflict[1].splitlines(keepends=True)
-            if REQUIREMENT.match(line) and REQUIREMENT.match(line)[1] not in taken
+            if requirement(line) not in taken | {None}
         ]
         return "".join(template + yours)
 

@@ -29,6 +29,6 @@ def stdio_listing(
     return anyio.run(session)
 
 
-def stdio_tool_names(command: str, *args: str, env: dict[str, str] | None = None) -> list[str]:
+def stdio_tool_names(command: str, *args: str) -> list[str]:
     """The names of the tools the server lists over stdio, sorted."""
-    return [tool.name for tool in stdio_listing(command, *args, env=env)[1]]
+    return [tool.name for tool in stdio_listing(command, *args)[1]]

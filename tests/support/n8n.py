@@ -145,14 +145,17 @@ def shipped_workflow(root: Path) -> dict:
     return json.loads((root / "n8n" / "mcp-tools.json").read_text(encoding="utf-8"))
 
 
-def credential_reference(workflow: dict) -> dict:
-    """The Bearer Auth credential (id, name) the workflow's MCP nodes use."""
+def shipped_with_credential(root: Path, token: str, domain: str) -> tuple[dict, dict]:
+    """The shipped workflow, and the Bearer Auth credential its MCP nodes name
+    (their one id and name), holding `token` and restricted to `domain`."""
+    workflow = shipped_workflow(root)
     (reference,) = {
         json.dumps(node["credentials"]["httpBearerAuth"], sort_keys=True)
         for node in workflow["nodes"]
         if node["type"] == "@n8n/n8n-nodes-langchain.mcpClient"
     }
-    return json.loads(reference)
+    named = json.loads(reference)
+    return workflow, bearer_credential(named["id"], named["name"], token, domain)
 
 
 def bearer_credential(credential_id: str, name: str, token: str, domain: str) -> dict:
