@@ -7,13 +7,8 @@ import re
 import subprocess
 import sys
 
-import pytest
 from commands import TEMPLATE_ROOT, docker_env
 from releases import CURRENT, UPDATE_BASELINE, tag
-
-# The lock test's `docker builder prune` would empty the build cache between
-# this test's cold build and its rebuild: both run on one worker, in turn.
-pytestmark = pytest.mark.xdist_group("tests/docker/test_docker_lock.py")
 
 ROW = re.compile(
     r"^\| (?P<label>v[\w.]+) \| (?P<image>[\d.]+) MB \| (?P<added>-?[\d.]+) MB \| [\d.]+ s "

@@ -516,7 +516,7 @@ def test_inspector_recipes_run_the_pinned_inspector_on_the_server(render):
         (["inspect"], f"npx --yes {inspector} --web {server}"),
         (
             ["inspect-cli", "--method", "tools/list"],
-            f"npx --yes {inspector} --cli {server} --method tools/list",
+            f"npx --yes {inspector} --cli --connect-timeout 60000 {server} --method tools/list",
         ),
     ]:
         result = run([tool("just"), "--dry-run", *invocation], cwd=root)

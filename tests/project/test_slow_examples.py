@@ -1,8 +1,8 @@
 """Slow tier: the MCP server's examples are a leaf. Left out at `copier copy`,
-the server starts, lists no tools and passes its own gates (`just lint`,
-`just coverage`), and the README's first tool and its test go in where it
-says, lint clean and pass. Deleted by hand as the README says, they leave
-the same code and tests, which lint clean and list no tools."""
+the server starts and lists no tools, and the README's first tool and its
+test go in where it says, lint clean (`just lint`) and pass. Deleted by hand
+as the README says, they leave the same code and tests, which lint clean and
+list no tools."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from commands import copy_of, own_gates, project_env, run, tool
-from edits import coverage_verdict, total_coverage
+from commands import copy_of, project_env, run, tool
 from example_server import stdio_tool_names
 from questions import QUESTIONS
 
@@ -41,13 +40,13 @@ def installed_copy(render, tmp_path: Path, **answers) -> tuple[Path, dict[str, s
 
 # Each test installs a copy of its own, so they need not share a worker.
 @pytest.mark.xdist_group("examples-left-out")
-def test_without_examples_the_server_passes_its_gates_and_takes_the_first_tool(render, tmp_path):
+def test_without_examples_the_server_takes_the_first_tool_and_passes_its_gates(render, tmp_path):
     root, env = installed_copy(render, tmp_path, include_examples=False)
     assert not (root / "src" / PACKAGE / "examples").exists()
-    coverage = own_gates(root, env)
-    assert (coverage_verdict(coverage), total_coverage(coverage)) == ("85% reached", "100%")
     assert listed_tools(root) == []
-
+    # The suite without the first tool passes at 100% on CI's steps (test_slow.py's
+    # matrix test) and ruff is clean on the render (the fast tier): here the lint,
+    # and the first tool's test, with the first tool in.
     tool_code, test_code = readme_snippets(root)
     tools = root / "src" / PACKAGE / "tools.py"
     tools.write_text(tools.read_text(encoding="utf-8") + "\n" + tool_code, encoding="utf-8")

@@ -167,7 +167,7 @@ PROFILES = {
     "ci": {"max_examples": 8, "phases": [Phase.explicit, Phase.reuse, Phase.generate]},
     "explore": {"max_examples": 200},
 }
-INSTALLS = {"ci": 2, "explore": 12}
+INSTALLS = {"ci": 1, "explore": 12}
 SEED = 20261201
 
 
