@@ -40,7 +40,7 @@ def installed_copy(render, tmp_path: Path, **answers) -> tuple[Path, dict[str, s
 
 # Each test installs a copy of its own, so they need not share a worker.
 @pytest.mark.xdist_group("examples-left-out")
-def test_without_examples_the_server_takes_the_first_tool_and_passes_its_gates(render, tmp_path):
+def test_without_examples_the_server_takes_the_first_tool_lint_clean(render, tmp_path):
     root, env = installed_copy(render, tmp_path, include_examples=False)
     assert not (root / "src" / PACKAGE / "examples").exists()
     assert listed_tools(root) == []
