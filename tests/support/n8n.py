@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,11 +63,20 @@ def install() -> Path:
 
 @dataclass
 class Execution:
-    """One `n8n execute`: its exit status, what it printed, and each node's result."""
+    """One `n8n execute`: its exit status, what it printed, each node's result,
+    and whether the run's own record says it finished with every node a success."""
 
     status: int
     output: str
     results: dict[str, list[dict]]
+    finished: bool
+
+    @property
+    def succeeded(self) -> bool:
+        """Finished, and n8n exited 0, or died of SIGSEGV after it had written
+        the finished run: the CLI sometimes does at exit (seen in CI, with the
+        run complete), which says nothing of the server it called."""
+        return self.finished and self.status in (0, -signal.SIGSEGV)
 
 
 class N8n:
@@ -111,24 +121,41 @@ class N8n:
     def execute(self, workflow_id: str) -> Execution:
         done = self.run("execute", f"--id={workflow_id}", "--rawOutput")
         output = done.stdout + done.stderr
-        return Execution(done.returncode, output, node_results(done.stdout))
+        record = run_record(done.stdout)
+        return Execution(done.returncode, output, node_results(record), finished(record))
 
 
-def node_results(stdout: str) -> dict[str, list[dict]]:
-    """Each node's output items, from `n8n execute --rawOutput`: its result is the
-    JSON object that starts at the first line holding only `{` (logs come before
-    it, and a failed run's error message after it)."""
+def run_record(stdout: str) -> dict:
+    """The run as `n8n execute --rawOutput` prints it: the JSON object that starts
+    at the first line holding only `{` (logs come before it, and a failed run's
+    error message after it); empty when there is none."""
     lines = stdout.splitlines()
     if "{" not in lines:
         return {}
     start = lines.index("{")
-    result, _ = json.JSONDecoder().raw_decode("\n".join(lines[start:]))
-    run_data = result["data"]["resultData"].get("runData", {})
+    record, _ = json.JSONDecoder().raw_decode("\n".join(lines[start:]))
+    return dict(record)
+
+
+def node_results(record: dict) -> dict[str, list[dict]]:
+    """Each node's output items, from the run's record."""
+    run_data = record.get("data", {}).get("resultData", {}).get("runData", {})
     return {
         node: [item["json"] for item in runs[-1]["data"]["main"][0]]
         for node, runs in run_data.items()
         if runs[-1].get("data")
     }
+
+
+def finished(record: dict) -> bool:
+    """The record holds no error, and every node's last run a success."""
+    result = record.get("data", {}).get("resultData", {})
+    runs = result.get("runData", {})
+    return (
+        bool(runs)
+        and "error" not in result
+        and all(node[-1].get("executionStatus") == "success" for node in runs.values())
+    )
 
 
 def tool_results(execution: Execution) -> dict[str, object]:
