@@ -9,7 +9,9 @@ figure on a noisy machine), calls per second and the p99 latency. Servers:
 
   ours       the default MCP server rendered from --ref (this work tree),
              in each HTTP mode (stateful, stateless, JSON answers)
-  baseline   the same from --baseline, measured first, when it is given
+  baseline   the same from --baseline, when it is given
+  ours+PKG   ours with more packages installed (--plus uvloop): a lever
+             measured before it is taken
   fastmcp    FastMCP (--fastmcp, the latest on the index), the same tool
   bare       a Starlette endpoint answering the same JSON-RPC body: the floor
 
@@ -26,6 +28,7 @@ same configuration), so a faster HTTP stack lowers the floor too. Clients:
     python -m benchmarks.call_cost                        # this work tree
     python -m benchmarks.call_cost --baseline HEAD~1      # and the commit before
     python -m benchmarks.call_cost --sessions 50 --calls 20 --runs 3
+    python -m benchmarks.call_cost --plus uvloop          # uvicorn's faster loop
 
 Figures are the median of --runs runs. Ratios are to ours in the same era
 with the same client, in the same mode (the peers: ours in the default
@@ -49,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -60,7 +63,7 @@ import httpx2
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from benchmarks.image import REPO, TOKEN
+from benchmarks.image import REPO, TOKEN, uv_binary
 
 MODES = {
     "stateful": {},
@@ -97,10 +100,10 @@ async def mcp(request):
     return JSONResponse({"jsonrpc": "2.0", "id": message["id"], "result": result})
 
 routes = [Route("/mcp", mcp, methods=["POST"]), Route("/health", serving.health)]
-serving.run(Starlette(routes=routes), "127.0.0.1", int(sys.argv[1]), "INFO")
+serving.run(Starlette(routes=routes), "127.0.0.1", int(sys.argv[1]), "INFO", access_log=False)
 """
 
-# FastMCP with the same tool, served by the project's serving.run. argv: port.
+# FastMCP with the same tool as ours (async def), served by the project's serving.run. argv: port.
 FASTMCP = """
 import sys
 from fastmcp import FastMCP
@@ -110,13 +113,13 @@ from my_project import serving
 peer = FastMCP("peer")
 
 @peer.tool
-def add(a: float, b: float) -> float:
+async def add(a: float, b: float) -> float:
     "Add two numbers."
     return a + b
 
 app = peer.http_app(path="/mcp")
 app.router.routes.append(Route("/health", serving.health))
-serving.run(app, "127.0.0.1", int(sys.argv[1]), "INFO")
+serving.run(app, "127.0.0.1", int(sys.argv[1]), "INFO", access_log=False)
 """
 
 
@@ -169,8 +172,7 @@ def fail(message: str) -> NoReturn:
 
 
 def uv() -> str:
-    beside = Path(sys.executable).parent / "uv"  # uv installed with this Python's tools
-    found = str(beside) if beside.exists() else shutil.which("uv")
+    found = uv_binary()
     if found is None:
         fail("benchmark: no uv on PATH")
     return found
@@ -356,26 +358,42 @@ def load(url: str, client: str, era: str, sessions: int, calls: int) -> tuple[fl
     return time.perf_counter() - began, latencies
 
 
-def measure(server: Server, sessions: int, calls: int, runs: int) -> tuple[list[Run], float]:
-    """Each run of each mode, era and client; and, for the server's first mode,
-    its resident memory after a burst of BURST_SESSIONS handshake sessions."""
-    measured, burst_mb = [], 0.0
-    for mode in server.modes:
-        with started(server, mode) as (url, pid):
-            for era in server.eras:
-                for client in server.clients:
-                    load(url, client, era, 2, 5)  # warm up: imports, first calls
-                    for _ in range(runs):
-                        before = cpu_seconds(pid)
-                        seconds, latencies = load(url, client, era, sessions, calls)
-                        cpu = cpu_seconds(pid) - before
-                        measured.append(
-                            Run(server.name, mode, era, client, seconds, cpu, latencies)
-                        )
+def measure(
+    servers: list[Server], sessions: int, calls: int, runs: int
+) -> tuple[list[Run], dict[str, float]]:
+    """Each run of each server, mode, era and client; and, for each server's
+    first mode, its resident memory after a burst of BURST_SESSIONS handshake
+    sessions. Every server runs from the start, idle but for the one under
+    load, and each run takes them all in turn: this machine's speed drifts
+    (the same server took 1.54 ms a call one day, 0.83 ms the next), and so
+    moves them all alike."""
+    measured: list[Run] = []
+    burst_mb: dict[str, float] = {}
+    with ExitStack() as stack:
+        live = [
+            (server, mode, *stack.enter_context(started(server, mode)))
+            for server in servers
+            for mode in server.modes
+        ]
+        cases = [
+            (server, mode, url, pid, era, client)
+            for server, mode, url, pid in live
+            for era in server.eras
+            for client in server.clients
+        ]
+        for _server, _mode, url, _pid, era, client in cases:
+            load(url, client, era, 2, 5)  # warm up: imports, first calls
+        for _ in range(runs):
+            for server, mode, url, pid, era, client in cases:
+                before = cpu_seconds(pid)
+                seconds, latencies = load(url, client, era, sessions, calls)
+                cpu = cpu_seconds(pid) - before
+                measured.append(Run(server.name, mode, era, client, seconds, cpu, latencies))
+        for server, mode, url, pid in live:
             if mode == server.modes[0] and "handshake" in server.eras:
                 load(url, "light", "handshake", BURST_SESSIONS, 5)
                 time.sleep(1)  # let finished sessions be released
-                burst_mb = resident_mb(pid)
+                burst_mb[server.name] = resident_mb(pid)
     return measured, burst_mb
 
 
@@ -449,7 +467,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--template", default=str(REPO), help="template path or URL")
     parser.add_argument("--ref", default="HEAD", help="git ref of the template to measure")
-    parser.add_argument("--baseline", help="another ref of the template, measured first")
+    parser.add_argument("--baseline", help="another ref of the template, measured beside it")
+    parser.add_argument("--plus", nargs="+", help="packages for an ours+PKG server beside ours")
     parser.add_argument("--fastmcp", help="FastMCP version (default: the latest)")
     parser.add_argument("--sessions", type=int, default=50, help="sessions in parallel")
     parser.add_argument("--calls", type=int, default=20, help="tool calls per session")
@@ -460,8 +479,6 @@ def main() -> int:
     if shutil.which("taskset") is None:
         fail("benchmark: no taskset (util-linux)")
     os.sched_setaffinity(0, {CLIENT_CORE})
-    runs: list[Run] = []
-    burst: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="chora-call-cost-") as tmp:
         work = Path(tmp)
         base_env = {"MCP_TRANSPORT": "streamable-http", "MCP_AUTH_TOKEN": TOKEN}
@@ -471,6 +488,14 @@ def main() -> int:
             servers.append(Server("baseline", [str(bin_dir / "my-project")], base_env, args.modes))
         ours_bin = install_ours(args.template, args.ref, work / "ours")
         servers.append(Server("ours", [str(ours_bin / "my-project")], base_env, args.modes))
+        if args.plus:
+            plus_bin = install_ours(args.template, args.ref, work / "plus")
+            python = str(plus_bin / "python")
+            subprocess.run(
+                [uv(), "--quiet", "pip", "install", "--python", python, *args.plus], check=True
+            )
+            name = "ours+" + "+".join(args.plus)
+            servers.append(Server(name, [str(plus_bin / "my-project")], base_env, args.modes))
         # The peers run the project's serving.run: its source on their path.
         source = {"PYTHONPATH": str(work / "ours" / "src")}
         versions = [f"mcp {installed_version(ours_bin, 'mcp')}"]
@@ -488,11 +513,7 @@ def main() -> int:
             command = [str(ours_bin / "python"), str(script)]
             servers.append(Server("bare", command, source, ("stateful",), ("light",), ("2026",)))
         versions.append(f"uvicorn {installed_version(ours_bin, 'uvicorn')}")
-        for server in servers:
-            measured, burst_mb = measure(server, args.sessions, args.calls, args.runs)
-            runs += measured
-            if burst_mb:
-                burst[server.name] = burst_mb
+        runs, burst = measure(servers, args.sessions, args.calls, args.runs)
     rows = medians(runs)
     print(
         f"{args.sessions} sessions x {args.calls} calls, median of {args.runs}; "

@@ -213,11 +213,16 @@ def render(template: str, ref: str, destination: Path, project_name: str = PROJE
     )
 
 
+def uv_binary() -> str | None:
+    """uv installed with this Python's tools, else the one on PATH."""
+    beside = Path(sys.executable).parent / "uv"
+    return str(beside) if beside.exists() else shutil.which("uv")
+
+
 def lock_if_needed(root: Path) -> None:
     """`uv lock`, as `just docker-build` runs it, when the Dockerfile builds from uv.lock."""
     if "uv.lock" in (root / "Dockerfile").read_text():
-        beside = Path(sys.executable).parent / "uv"  # uv installed with this Python's tools
-        uv = str(beside) if beside.exists() else shutil.which("uv")
+        uv = uv_binary()
         if uv is None:
             sys.exit("benchmark: uv is not installed (pip install uv)")
         result = subprocess.run([uv, "lock", "--quiet"], cwd=root, capture_output=True, text=True)

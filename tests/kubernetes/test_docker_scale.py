@@ -68,9 +68,9 @@ def compose(root, docker, *args: str, check: bool = True):
 
 
 def replicas(root, docker, stateless: bool) -> None:
-    (root / ".env").write_text(
-        f"MCP_AUTH_TOKEN={TOKEN}\nMCP_STATELESS_HTTP={str(stateless).lower()}\n", encoding="utf-8"
-    )
+    # The access log on: it tells which replica answered (`served`).
+    settings = [f"MCP_AUTH_TOKEN={TOKEN}", f"MCP_STATELESS_HTTP={str(stateless).lower()}"]
+    (root / ".env").write_text("\n".join([*settings, "MCP_ACCESS_LOG=true", ""]), encoding="utf-8")
     compose(root, docker, "up", "--detach", "--wait", "--scale", f"{NAME}={REPLICAS}")
 
 
@@ -86,7 +86,7 @@ def calls(docker, mode: str) -> tuple[int, int]:
 
 
 def served(root, docker) -> list[int]:
-    """How many MCP requests each replica answered."""
+    """How many MCP requests each replica answered, by its access log."""
     counts = []
     for container in compose(root, docker, "ps", "--quiet", NAME).stdout.split():
         logs = run([docker, "logs", container])

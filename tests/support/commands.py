@@ -179,6 +179,23 @@ def project_env(python_version: str) -> dict[str, str]:
     return env
 
 
+def benchmark(
+    name: str, *args: str, env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """`python -m benchmarks.NAME ARGS` from the template root, its output kept.
+    The benchmarks exit 1 when a goal is missed on this machine, which is
+    reported and not a failure here, and 2 when a run misbehaved: callers
+    check returncode in (0, 1)."""
+    return subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{name}", *args],
+        cwd=TEMPLATE_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
 def own_gates(root: Path, env: dict[str, str]) -> str:
     """An installed project's `just lint` and `just coverage`; what coverage printed."""
     run([tool("just"), "lint"], cwd=root, env=env, timeout=600)

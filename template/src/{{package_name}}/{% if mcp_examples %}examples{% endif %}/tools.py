@@ -1,6 +1,8 @@
 """The example tools: plain ones (add, greet), one that takes a while and
 reports progress and log messages (count), one with a typed, structured
-result (text_stats)."""
+result (text_stats). Each is `async def`, as none blocks: the SDK awaits it in
+place, where a plain `def` goes to a worker thread and back (right for a tool
+that blocks; a cost for one that only computes)."""
 
 from __future__ import annotations
 
@@ -41,12 +43,12 @@ class TextStats(BaseModel):
 
 def register(server: MCPServer, settings: Settings, activity: Activity) -> None:
     @server.tool(title="Add two numbers", annotations=CALCULATION)
-    def add(a: float, b: float) -> float:
+    async def add(a: float, b: float) -> float:
         """Add two numbers."""
         return a + b
 
     @server.tool(title="Greet someone", annotations=CALCULATION)
-    def greet(name: str) -> str:
+    async def greet(name: str) -> str:
         """Greet someone by name."""
         return f"{settings.greeting}, {name}!"
 
@@ -73,7 +75,7 @@ def register(server: MCPServer, settings: Settings, activity: Activity) -> None:
             activity.counts_running -= 1
 
     @server.tool(title="Text statistics", annotations=CALCULATION)
-    def text_stats(text: str) -> TextStats:
+    async def text_stats(text: str) -> TextStats:
         """Count the characters, words and lines of a text."""
         lines = len(text.splitlines())
         return TextStats(characters=len(text), words=len(text.split()), lines=lines)
