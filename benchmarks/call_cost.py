@@ -187,14 +187,32 @@ def install_ours(template: str, ref: str, root: Path) -> Path:
     return root / ".venv" / "bin"
 
 
-def install_fastmcp(version: str | None, workdir: Path) -> Path:
-    """A virtualenv with FastMCP (the latest, unless a version is given)."""
-    venv = workdir / "fastmcp-venv"
+def pip_install(bin_dir: Path, *requirements: str) -> Path:
+    """The requirements installed into the virtualenv of `bin_dir`; `bin_dir`."""
+    python = str(bin_dir / "python")
+    subprocess.run(
+        [uv(), "--quiet", "pip", "install", "--python", python, *requirements], check=True
+    )
+    return bin_dir
+
+
+def install_venv(venv: Path, *requirements: str) -> Path:
+    """A new virtualenv with the requirements; the folder of its bin."""
     subprocess.run([uv(), "--quiet", "venv", str(venv)], check=True)
-    requirement = f"fastmcp=={version}" if version else "fastmcp"
-    python = str(venv / "bin" / "python")
-    subprocess.run([uv(), "--quiet", "pip", "install", "--python", python, requirement], check=True)
-    return venv / "bin"
+    return pip_install(venv / "bin", *requirements)
+
+
+def ours_server(name: str, bin_dir: Path, modes: tuple[str, ...]) -> Server:
+    """A rendered MCP server, from the folder of its .venv/bin, over streamable HTTP."""
+    env = {"MCP_TRANSPORT": "streamable-http", "MCP_AUTH_TOKEN": TOKEN}
+    return Server(name, [str(bin_dir / "my-project")], env, modes)
+
+
+def pin_load_to_client_core() -> None:
+    """This process (the load) on CLIENT_CORE; the servers go to SERVER_CORE by taskset."""
+    if shutil.which("taskset") is None:
+        fail("benchmark: no taskset (util-linux)")
+    os.sched_setaffinity(0, {CLIENT_CORE})
 
 
 def installed_version(bin_dir: Path, distribution: str) -> str:
@@ -476,31 +494,26 @@ def main() -> int:
     parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
     parser.add_argument("--peers", nargs="*", choices=PEERS, default=list(PEERS))
     args = parser.parse_args()
-    if shutil.which("taskset") is None:
-        fail("benchmark: no taskset (util-linux)")
-    os.sched_setaffinity(0, {CLIENT_CORE})
+    pin_load_to_client_core()
+    modes = tuple(args.modes)
     with tempfile.TemporaryDirectory(prefix="chora-call-cost-") as tmp:
         work = Path(tmp)
-        base_env = {"MCP_TRANSPORT": "streamable-http", "MCP_AUTH_TOKEN": TOKEN}
         servers = []
         if args.baseline:
             bin_dir = install_ours(args.template, args.baseline, work / "baseline")
-            servers.append(Server("baseline", [str(bin_dir / "my-project")], base_env, args.modes))
+            servers.append(ours_server("baseline", bin_dir, modes))
         ours_bin = install_ours(args.template, args.ref, work / "ours")
-        servers.append(Server("ours", [str(ours_bin / "my-project")], base_env, args.modes))
+        servers.append(ours_server("ours", ours_bin, modes))
         if args.plus:
-            plus_bin = install_ours(args.template, args.ref, work / "plus")
-            python = str(plus_bin / "python")
-            subprocess.run(
-                [uv(), "--quiet", "pip", "install", "--python", python, *args.plus], check=True
-            )
-            name = "ours+" + "+".join(args.plus)
-            servers.append(Server(name, [str(plus_bin / "my-project")], base_env, args.modes))
+            plus_bin = pip_install(install_ours(args.template, args.ref, work / "plus"), *args.plus)
+            servers.append(ours_server("ours+" + "+".join(args.plus), plus_bin, modes))
         # The peers run the project's serving.run: its source on their path.
         source = {"PYTHONPATH": str(work / "ours" / "src")}
         versions = [f"mcp {installed_version(ours_bin, 'mcp')}"]
         if "fastmcp" in args.peers:
-            peer_bin = install_fastmcp(args.fastmcp, work)
+            # The latest, unless a version is given.
+            requirement = f"fastmcp=={args.fastmcp}" if args.fastmcp else "fastmcp"
+            peer_bin = install_venv(work / "fastmcp-venv", requirement)
             versions.append(f"fastmcp {installed_version(peer_bin, 'fastmcp')}")
             script = work / "fastmcp_server.py"
             script.write_text(FASTMCP)

@@ -22,8 +22,6 @@ a call fails or the profiler does not record.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,16 +30,17 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.call_cost import (
-    CLIENT_CORE,
     ERAS,
     Server,
     fail,
     install_ours,
+    install_venv,
     load,
+    ours_server,
+    pin_load_to_client_core,
     started,
-    uv,
 )
-from benchmarks.image import REPO, TOKEN
+from benchmarks.image import REPO
 
 PY_SPY = "py-spy==0.4.3"
 PACKAGE = "my_project"
@@ -132,22 +131,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=6, help="rounds of load recorded")
     parser.add_argument("--eras", nargs="+", choices=list(ERAS), default=list(ERAS))
     args = parser.parse_args()
-    if shutil.which("taskset") is None:
-        fail("profile: no taskset (util-linux)")
-    os.sched_setaffinity(0, {CLIENT_CORE})
+    pin_load_to_client_core()
     with tempfile.TemporaryDirectory(prefix="chora-call-profile-") as tmp:
         work = Path(tmp)
-        bin_dir = install_ours(args.template, args.ref, work / "ours")
-        tools = work / "py-spy"
-        subprocess.run([uv(), "--quiet", "venv", str(tools)], check=True)
-        python = str(tools / "bin" / "python")
-        subprocess.run([uv(), "--quiet", "pip", "install", "--python", python, PY_SPY], check=True)
-        env = {"MCP_TRANSPORT": "streamable-http", "MCP_AUTH_TOKEN": TOKEN}
-        server = Server("ours", [str(bin_dir / "my-project")], env, ("stateful",))
+        server = ours_server(
+            "ours", install_ours(args.template, args.ref, work / "ours"), ("stateful",)
+        )
+        py_spy = str(install_venv(work / "py-spy", PY_SPY) / "py-spy")
         for era in args.eras:
-            raw = profile(
-                server, era, str(tools / "bin" / "py-spy"), args.sessions, args.calls, args.rounds
-            )
+            raw = profile(server, era, py_spy, args.sessions, args.calls, args.rounds)
             total, by_package, by_part = summary(raw)
             print(f"## {era} era: {args.rounds} rounds of {args.sessions} x {args.calls} calls\n")
             print(table("package of the innermost frame", by_package, total, 16), end="\n\n")
