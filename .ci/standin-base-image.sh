@@ -32,9 +32,18 @@ if ! command -v debootstrap >/dev/null 2>&1; then
 fi
 
 rootfs=$(mktemp -d /tmp/standin-rootfs.XXXXXX)
-# A debootstrap cut short leaves /proc and /sys mounted in the rootfs: unmount them,
-# and never let the removal cross into another file system.
-trap 'umount -l "$rootfs/proc" "$rootfs/sys" 2>/dev/null; rm -rf --one-file-system "$rootfs"' EXIT
+# A debootstrap cut short leaves /proc and /sys mounted in the rootfs: unmount
+# what is mounted, never let the removal cross into another file system, and
+# keep the script's own status (cleanup never decides it).
+cleanup() {
+    local status=$?
+    for mount in "$rootfs/proc" "$rootfs/sys"; do
+        if mountpoint -q "$mount" 2>/dev/null; then umount -l "$mount" || true; fi
+    done
+    rm -rf --one-file-system "$rootfs" || true
+    exit "$status"
+}
+trap cleanup EXIT
 
 debootstrap --variant=minbase \
     --include=python3,python3-venv,python3-pip,ca-certificates \
