@@ -2,33 +2,31 @@
 # Start a local Docker Engine for the Docker test tier, if none answers yet.
 # Only for machines without one (CI here); a developer with Docker Desktop or a
 # running dockerd never needs this. Prints the pid of a daemon it started, so
-# the caller can stop exactly that one.
+# the caller can stop exactly that one; a daemon that does not answer within
+# DOCKERD_WAIT seconds (60) is stopped again, and the script fails in one line.
 set -euo pipefail
 
 DOCKER=${DOCKER:-/usr/bin/docker}
+wait_seconds=${DOCKERD_WAIT:-60}
+log="${TMPDIR:-/tmp}/chora-dockerd.log"
+fail() { echo "docker-engine: $*" >&2; exit 1; }
 
 if "$DOCKER" info >/dev/null 2>&1; then
     exit 0
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "docker-engine: no dockerd and not root; install Docker first" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq docker.io >/dev/null
-fi
+bash "$(dirname "$0")/system-tools.sh" dockerd || exit 1
 
-setsid dockerd >/tmp/chora-dockerd.log 2>&1 < /dev/null &
+setsid dockerd >"$log" 2>&1 </dev/null &
 pid=$!
-for _ in $(seq 1 60); do
+for _ in $(seq 1 "$wait_seconds"); do
     if "$DOCKER" info >/dev/null 2>&1; then
         echo "$pid"
         exit 0
     fi
+    kill -0 "$pid" 2>/dev/null || fail "dockerd exited: $(tail -n 1 "$log")"
     sleep 1
 done
-echo "docker-engine: dockerd did not answer within 60 s; see /tmp/chora-dockerd.log" >&2
-exit 1
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+fail "dockerd did not answer within $wait_seconds s; see $log"

@@ -7,12 +7,15 @@
 #   .ci/standin-base-image.sh 3.11      # Debian bookworm's Python 3.11
 #
 # The host's CA bundle is copied in so pip trusts the same authorities as the
-# host (the same step a build behind a TLS-intercepting proxy needs).
+# host (the same step a build behind a TLS-intercepting proxy needs). A failure
+# is one line (with debootstrap's last lines after it), and nothing is left in
+# TMPDIR, whether the script ends well, fails or is stopped.
 set -euo pipefail
 
 version=${1:-3.13}
 DOCKER=${DOCKER:-/usr/bin/docker}
 tag="python:${version}-slim"
+fail() { echo "standin-base-image: $*" >&2; exit 1; }
 
 case "$version" in
     3.11) suite=bookworm ;;
@@ -25,13 +28,10 @@ if "$DOCKER" image inspect "$tag" >/dev/null 2>&1; then
     exit 0
 fi
 
-if ! command -v debootstrap >/dev/null 2>&1; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq debootstrap >/dev/null
-fi
+bash "$(dirname "$0")/system-tools.sh" debootstrap || exit 1
 
-rootfs=$(mktemp -d /tmp/standin-rootfs.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/standin-base.XXXXXX")
+rootfs="$work/rootfs"
 # A debootstrap cut short leaves /proc and /sys mounted in the rootfs: unmount
 # what is mounted, never let the removal cross into another file system, and
 # keep the script's own status (cleanup never decides it).
@@ -40,15 +40,16 @@ cleanup() {
     for mount in "$rootfs/proc" "$rootfs/sys"; do
         if mountpoint -q "$mount" 2>/dev/null; then umount -l "$mount" || true; fi
     done
-    rm -rf --one-file-system "$rootfs" || true
+    rm -rf --one-file-system "$work" || true
     exit "$status"
 }
 trap cleanup EXIT
 
 debootstrap --variant=minbase \
     --include=python3,python3-venv,python3-pip,ca-certificates \
-    "$suite" "$rootfs" http://deb.debian.org/debian >"/tmp/standin-debootstrap-$version.log" 2>&1 \
-    || { tail -20 "/tmp/standin-debootstrap-$version.log" >&2; exit 1; }
+    "$suite" "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+    || { echo "standin-base-image: debootstrap of $suite failed; its last lines:" >&2
+         tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
 
 ln -sf python3 "$rootfs/usr/bin/python"
 ln -sf pip3 "$rootfs/usr/bin/pip"
@@ -60,5 +61,5 @@ tar -C "$rootfs" -c . | "$DOCKER" import \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     -c 'ENV LANG=C.UTF-8' \
     -c 'CMD ["python3"]' \
-    - "$tag" >/dev/null
+    - "$tag" >/dev/null || fail "docker import of $tag failed"
 echo "standin-base-image: imported $tag"

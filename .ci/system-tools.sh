@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Install, from Debian's packages, the commands the test tiers need that this
-# machine lacks; ask apt for nothing that is already here. A machine's own
-# Node.js may carry its npm: Debian's npm package conflicts with it, so it is
-# asked for only when there is no npm at all. A package that cannot be
-# installed is named in one line; the tests that need it then fail saying so.
+# machine lacks; ask apt for nothing that is already here.
+#
+#   .ci/system-tools.sh              # every command below
+#   .ci/system-tools.sh debootstrap  # just these
+#
+# A machine's own Node.js may carry its npm: Debian's npm package conflicts
+# with it, so it is asked for only when there is no npm at all. Each package
+# that cannot be installed is named in one line, with apt's reason, and the
+# script fails once it has tried them all.
 set -uo pipefail
 
 # command -> the Debian package that provides it
@@ -14,23 +19,31 @@ declare -A package_of=(
     [prometheus]=prometheus  # the server that scrapes the generated metrics endpoint (test_slow_observability.py)
 )
 
+commands=("$@")
+[ "$#" -gt 0 ] || commands=("${!package_of[@]}")
 missing=()
-for command in "${!package_of[@]}"; do
+for command in "${commands[@]}"; do
+    [ -n "${package_of[$command]:-}" ] || { echo "system-tools: no package known for $command" >&2; exit 2; }
     command -v "$command" >/dev/null 2>&1 || missing+=("${package_of[$command]}")
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "system-tools: not root, cannot install: ${missing[*]}" >&2
-    exit 0
+    exit 1
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null 2>&1 || echo "system-tools: apt-get update failed" >&2
+log=$(mktemp "${TMPDIR:-/tmp}/system-tools.XXXXXX")
+trap 'rm -f "$log"' EXIT
+reason() { grep -m1 '^E:' "$log" || tail -n 1 "$log"; }
+apt-get update -qq >"$log" 2>&1 || echo "system-tools: apt-get update failed: $(reason)" >&2
 # One package at a time, so that one that cannot be had does not hold back the rest.
+failed=()
 for package in "${missing[@]}"; do
-    if ! apt-get install -y -qq --no-install-recommends "$package" >/tmp/system-tools-apt.log 2>&1; then
-        echo "system-tools: could not install $package: $(grep -m1 '^E:' /tmp/system-tools-apt.log)" >&2
+    if ! apt-get install -y -qq --no-install-recommends "$package" >"$log" 2>&1; then
+        echo "system-tools: could not install $package: $(reason)" >&2
+        failed+=("$package")
     fi
 done
-exit 0
+[ "${#failed[@]}" -eq 0 ]

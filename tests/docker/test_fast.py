@@ -53,11 +53,16 @@ COMMON_RECIPES = {
         'docker create --name "$container" my-project-test:latest \\',
         "    python -m pytest --cov=my_project --cov-report=term-missing \\",
         "    --cov-report=xml:/app/reports/coverage.xml >/dev/null",
-        "trap 'docker rm --force \"$container\" >/dev/null' EXIT",
+        "# Removing the container never decides the exit status: the tests' does.",
+        "trap 'docker rm --force \"$container\" >/dev/null 2>&1 || true' EXIT",
         "status=0",
         'docker start --attach "$container" || status=$?',
-        'docker cp "$container":/app/reports/coverage.xml ./coverage.xml',
-        'echo "coverage.xml copied from $container"',
+        'if docker cp "$container":/app/reports/coverage.xml ./coverage.xml; then',
+        '    echo "coverage.xml copied from $container"',
+        "else",
+        '    echo "docker-coverage: the tests wrote no coverage.xml" >&2',
+        '    [ "$status" -ne 0 ] || status=1',
+        "fi",
         'exit "$status"',
     ],
 }
@@ -267,6 +272,35 @@ def dry_run(root, *invocation: str) -> list[str]:
     """What `just --dry-run` prints for a recipe, line by line."""
     result = run([tool("just"), "--dry-run", *invocation], cwd=root, env=dry_run_env())
     return [line.rstrip() for line in result.stderr.strip().splitlines()]
+
+
+# How the stub docker below ends `start` (the tests' status), `cp` and `rm`,
+# and the status docker-coverage must end with.
+COVERAGE_ENDINGS = {
+    "tests pass": ((0, 0, 0), 0),
+    "tests fail": ((1, 0, 0), 1),
+    "tests fail and write no report": ((2, 1, 0), 2),
+    "tests pass and write no report": ((0, 1, 0), 1),
+    "the container cannot be removed": ((0, 0, 1), 0),
+}
+
+
+@pytest.mark.parametrize("ending", list(COVERAGE_ENDINGS))
+def test_docker_coverage_ends_with_the_tests_status(render, tmp_path, ending):
+    """Its cleanup never fails a run that passed, and never hides the tests' status."""
+    (start, cp, rm), expected = COVERAGE_ENDINGS[ending]
+    docker = tmp_path / "docker"
+    docker.write_text(
+        "#!/bin/sh\n"
+        f'case "$1" in start) exit {start} ;; cp) exit {cp} ;; rm) exit {rm} ;; esac\n'
+    )
+    docker.chmod(0o755)
+    root = render(include_docker=True)
+    env = {**dry_run_env(), "DOCKER": str(docker)}
+    # --no-deps: the image is the stub's; what is checked is the script's ending.
+    result = run([tool("just"), "--no-deps", "docker-coverage"], cwd=root, env=env, check=False)
+    assert result.returncode == expected, result.stderr
+    assert ("wrote no coverage.xml" in result.stderr) == bool(cp)
 
 
 def test_release_refuses_a_bad_version(render):

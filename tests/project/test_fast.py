@@ -19,6 +19,7 @@ import yaml
 from commands import TEMPLATE_ROOT, copy_of, run, text_of, tool
 from distribution import check_the_distribution_files
 from questions import CONFIG, QUESTIONS, check_answer_keys, choices, effective
+from shell import recipe_findings
 from workflows import step_runs, zizmor_findings, zizmor_findings_allowed
 
 CASES = {
@@ -304,6 +305,12 @@ def test_ruff_is_clean_and_formatting_changes_nothing(case):
     ruff = tool("ruff")
     run([ruff, "check", "--no-cache", "."], cwd=root)
     run([ruff, "format", "--no-cache", "--check", "."], cwd=root)
+
+
+@pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_justfile"]])
+def test_every_recipe_passes_shellcheck(render, name, tmp_path):
+    """Each recipe as just runs it: a line with `sh -cu`, a shebang recipe as its script."""
+    assert recipe_findings(render(**CASES[name]), tmp_path) == ""
 
 
 @pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_justfile"]])
