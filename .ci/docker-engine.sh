@@ -17,16 +17,20 @@ fi
 
 bash "$(dirname "$0")/system-tools.sh" dockerd || exit 1
 
+# A daemon started here that is not answering when the script ends (it
+# failed, or it was stopped) is stopped too: only a ready one outlives it.
+pid=""
+ready=false
+trap 'if [ -n "$pid" ] && ! $ready; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi' EXIT
 setsid dockerd >"$log" 2>&1 </dev/null &
 pid=$!
 for _ in $(seq 1 "$wait_seconds"); do
     if "$DOCKER" info >/dev/null 2>&1; then
+        ready=true
         echo "$pid"
         exit 0
     fi
     kill -0 "$pid" 2>/dev/null || fail "dockerd exited: $(tail -n 1 "$log")"
     sleep 1
 done
-kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
 fail "dockerd did not answer within $wait_seconds s; see $log"

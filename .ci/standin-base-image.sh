@@ -30,20 +30,26 @@ fi
 
 bash "$(dirname "$0")/system-tools.sh" debootstrap || exit 1
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/standin-base.XXXXXX")
-rootfs="$work/rootfs"
 # A debootstrap cut short leaves /proc and /sys mounted in the rootfs: unmount
 # what is mounted, never let the removal cross into another file system, and
-# keep the script's own status (cleanup never decides it).
+# keep the script's own status (cleanup never decides it). Set before the
+# folder is made, and deaf to a second signal, so that a stop at any moment
+# (.ci/run stops a job's whole group) still removes it.
+work=""
 cleanup() {
     local status=$?
-    for mount in "$rootfs/proc" "$rootfs/sys"; do
-        if mountpoint -q "$mount" 2>/dev/null; then umount -l "$mount" || true; fi
-    done
-    rm -rf --one-file-system "$work" || true
+    trap '' TERM INT HUP
+    if [ -n "$work" ]; then
+        for mount in "$work/rootfs/proc" "$work/rootfs/sys"; do
+            if mountpoint -q "$mount" 2>/dev/null; then umount -l "$mount" || true; fi
+        done
+        rm -rf --one-file-system "$work" || true
+    fi
     exit "$status"
 }
 trap cleanup EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/standin-base.XXXXXX")
+rootfs="$work/rootfs"
 
 debootstrap --variant=minbase \
     --include=python3,python3-venv,python3-pip,ca-certificates \

@@ -34,8 +34,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+log=""
+trap 'if [ -n "$log" ]; then rm -f "$log"; fi' EXIT
 log=$(mktemp "${TMPDIR:-/tmp}/system-tools.XXXXXX")
-trap 'rm -f "$log"' EXIT
 reason() { grep -m1 '^E:' "$log" || tail -n 1 "$log"; }
 apt-get update -qq >"$log" 2>&1 || echo "system-tools: apt-get update failed: $(reason)" >&2
 # One package at a time, so that one that cannot be had does not hold back the rest.

@@ -39,6 +39,13 @@ def assert_clean(machine: StubMachine, engine_started: bool = False) -> None:
     assert machine.left_in_tmp() == kept, "the script left files in TMPDIR"
 
 
+def until_called(machine: StubMachine, command: str) -> None:
+    deadline = time.monotonic() + 10
+    while not machine.calls(command):
+        assert time.monotonic() < deadline, f"{command} was never called"
+        time.sleep(0.1)
+
+
 def error_lines(result) -> list[str]:
     return result.stderr.strip().splitlines()
 
@@ -108,9 +115,7 @@ def test_a_base_stopped_halfway_leaves_nothing(machine):
     stopped = machine(installed=EVERYTHING, engine=True)
     stopped.slow("debootstrap")
     process = stopped.start("standin-base-image.sh", "3.13")
-    deadline = time.monotonic() + 10
-    while not stopped.calls("debootstrap") and time.monotonic() < deadline:
-        time.sleep(0.1)
+    until_called(stopped, "debootstrap")
     assert list(stopped.tmp.iterdir()), "the rootfs is being built in TMPDIR"
     # As .ci/jobs.sh stops a job: the whole process group.
     process.terminate()
@@ -157,6 +162,16 @@ def test_an_engine_that_never_answers_is_stopped_and_named(machine):
         f"docker-engine: dockerd did not answer within 2 s; see {broken.tmp}/chora-dockerd.log"
     ]
     assert broken.leftovers() == []
+
+
+def test_an_engine_script_stopped_while_it_waits_stops_its_daemon(machine):
+    stopped = machine(installed=EVERYTHING)
+    stopped.fail("dockerd")
+    process = stopped.start("docker-engine.sh", DOCKERD_WAIT="60")
+    until_called(stopped, "dockerd")
+    process.terminate()
+    process.wait(timeout=10)
+    assert stopped.leftovers() == []
 
 
 def test_an_engine_that_dies_at_once_is_named_with_its_last_line(machine):
