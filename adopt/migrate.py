@@ -270,7 +270,7 @@ def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
         "docs/docker.md",
         "config/settings.toml",
         ".github/workflows/docker.yml",
-        f"src/{package}/healthcheck.py",
+        f"src/{package}/kit/healthcheck.py",
     }
     ours, theirs = project_files(project), rendered_files(rendered) - {ANSWERS_FILE}
     context = public_answers(project, answers)

@@ -137,7 +137,7 @@ def test_what_the_image_needs_is_added_or_adapted(migrated):
     del ours["dependency-groups"]
     if answers["project_type"] == "mcp_server":
         assert ours == theirs, "its console script works"
-        assert (root / f"src/{package}/healthcheck.py").is_file()
+        assert (root / f"src/{package}/kit/healthcheck.py").is_file()
     elif answers["project_type"] in ("cli_tool", "web_service"):
         module = "cli" if answers["project_type"] == "cli_tool" else "app"
         assert f'{root.name} = "{package}.{module}:main"' in pyproject

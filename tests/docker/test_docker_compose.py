@@ -351,7 +351,7 @@ def test_dev_profile_serves_an_edited_tool_without_a_rebuild(stack):
         assert container["HostConfig"]["ReadonlyRootfs"] is True
         (mount,) = [m for m in container["Mounts"] if m["Destination"] == "/app/src"]
         assert mount["RW"] is False
-        access = ("python", "-m", f"{package}.access")
+        access = ("python", "-m", f"{package}.kit.access")
         token = stack(*profile, "exec", "-T", dev, *access).stdout.strip()
         assert stack.client(token=token)[1] == "Hello, compose!"
 

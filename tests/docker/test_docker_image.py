@@ -375,7 +375,7 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(hello, timeout=5)
         assert refused.value.code == 401, "on all interfaces the service needs a token"
-        printed = run([docker, "exec", name, "python", "-m", f"{package}.access"])
+        printed = run([docker, "exec", name, "python", "-m", f"{package}.kit.access"])
         token = printed.stdout.strip()
         request = urllib.request.Request(hello, headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=5) as response:

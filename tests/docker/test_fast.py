@@ -291,8 +291,7 @@ def test_docker_coverage_ends_with_the_tests_status(render, tmp_path, ending):
     (start, cp, rm), expected = COVERAGE_ENDINGS[ending]
     docker = tmp_path / "docker"
     docker.write_text(
-        "#!/bin/sh\n"
-        f'case "$1" in start) exit {start} ;; cp) exit {cp} ;; rm) exit {rm} ;; esac\n'
+        f'#!/bin/sh\ncase "$1" in start) exit {start} ;; cp) exit {cp} ;; rm) exit {rm} ;; esac\n'
     )
     docker.chmod(0o755)
     root = render(include_docker=True)
@@ -443,8 +442,8 @@ def test_compose_hardens_the_serving_container(render, tmp_path, project_type):
 @pytest.mark.parametrize(
     ("project_type", "recipe", "command"),
     [
-        ("mcp_server", "mcp-token", "python -m my_project.access"),
-        ("web_service", "service-token", "python -m my_project.access"),
+        ("mcp_server", "mcp-token", "python -m my_project.kit.access"),
+        ("web_service", "service-token", "python -m my_project.kit.access"),
     ],
 )
 def test_token_recipe_asks_the_running_server(render, project_type, recipe, command):

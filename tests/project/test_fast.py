@@ -92,30 +92,19 @@ ALWAYS_WORKFLOWS = [
 SERVES_HTTP = [
     kind for kind in choices("project_type") if effective(project_type=kind)["serves_http"]
 ]
+# The template's machinery, under src/PACKAGE/kit/ (serves_http).
+KIT_FILES = ["__init__.py", "access.py", "env.py", "reload.py", "serving.py", "telemetry.py"]
 TYPE_FILES = {
     "mcp_server": {
-        "src": [
-            "__main__.py",
-            "access.py",
-            "auth.py",
-            "config.py",
-            "env.py",
-            "limits.py",
-            "main.py",
-            "mcp_metrics.py",
-            "protocol_errors.py",
-            "reload.py",
-            "server.py",
-            "serving.py",
-            "telemetry.py",
-            "tools.py",
-        ],
+        "src": ["__main__.py", "config.py", "main.py", "server.py", "tools.py"],
+        "kit": [*KIT_FILES, "auth.py", "limits.py", "mcp_metrics.py", "protocol_errors.py"],
         "tests": [
             "conftest.py",
             "test_access.py",
             "test_auth.py",
             "test_config.py",
             "test_env.py",
+            "test_kit.py",
             "test_metrics.py",
             "test_protocol.py",
             "test_reload.py",
@@ -132,20 +121,14 @@ TYPE_FILES = {
     "library": {"src": ["core.py"], "tests": ["test_core.py"]},
     "cli_tool": {"src": ["__main__.py", "cli.py"], "tests": ["test_cli.py"]},
     "web_service": {
-        "src": [
-            "__main__.py",
-            "access.py",
-            "app.py",
-            "env.py",
-            "reload.py",
-            "serving.py",
-            "telemetry.py",
-        ],
+        "src": ["__main__.py", "app.py"],
+        "kit": KIT_FILES,
         "tests": [
             "conftest.py",
             "test_access.py",
             "test_app.py",
             "test_env.py",
+            "test_kit.py",
             "test_reload.py",
             "test_telemetry.py",
         ],
@@ -186,6 +169,7 @@ def expected_files(answers: dict) -> set[str]:
     }
     type_files = TYPE_FILES[answers["project_type"]]
     files |= {f"src/{package}/{name}" for name in type_files["src"]}
+    files |= {f"src/{package}/kit/{name}" for name in type_files.get("kit", [])}
     files |= {f"docs/{name}" for name in type_files.get("docs", [])}
     files |= {f"scripts/{name}" for name in type_files.get("scripts", [])}
     files |= set(type_files.get("root", []))
@@ -211,7 +195,7 @@ def expected_files(answers: dict) -> set[str]:
     if answers["docker_production"]:
         files |= {"Dockerfile", "docker-compose.yml", "trivy.yaml"}
     if answers["image_serves_http"]:
-        files.add(f"src/{package}/healthcheck.py")
+        files.add(f"src/{package}/kit/healthcheck.py")
         if answers["include_tests"]:
             files.add("tests/test_healthcheck.py")
         files.add("config/otel-collector.yaml")

@@ -6,7 +6,7 @@ The cases are the generated projects' own (`bad_settings` in their
 tests/test_access.py, one template file): the two renders' lists must be the
 same list. The rule and the settings readers are standard library only, so
 the real commands run from each render's source with this Python: `python -m
-PACKAGE.access` (the token command) for both, and the MCP server's own
+PACKAGE.kit.access` (the token command) for both, and the MCP server's own
 command, which checks its settings before it imports the SDK.
 """
 
@@ -95,7 +95,7 @@ def test_both_http_types_refuse_them_with_the_same_line(renders, tmp_path):
     for kind, (root, answers) in renders.items():
         package = answers["package_name"]
         served = {answers["host_variable"]: "0.0.0.0", "MCP_TRANSPORT": "streamable-http"}
-        commands = [f"{package}.access"] + ([package] if kind == "mcp_server" else [])
+        commands = [f"{package}.kit.access"] + ([package] if kind == "mcp_server" else [])
         for env, message in rendered_cases(root, tmp_path / kind):
             for module in commands:
                 stderr = refusal(root, module, {**served, **env})
@@ -108,7 +108,7 @@ def test_both_print_the_token_they_generated(renders, tmp_path):
         prefix, package = answers["env_prefix"], answers["package_name"]
         env = {answers["host_variable"]: "0.0.0.0", f"{prefix}_STATE_DIR": str(tmp_path / kind)}
         printed = subprocess.run(
-            [sys.executable, "-m", f"{package}.access"],
+            [sys.executable, "-m", f"{package}.kit.access"],
             env={**source_env(root, "src"), **env},
             capture_output=True,
             text=True,

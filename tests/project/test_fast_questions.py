@@ -109,9 +109,14 @@ def test_file_names_hold_no_compound_condition():
             assert simple, f"{path.relative_to(TEMPLATE_DIR)}: name {condition!r} in copier.yml"
 
 
+# The deepest path is an MCP server's module of the kit: the package's name,
+# the kit's condition and the module's own (template/src/.../kit/...).
+LONGEST_PATH = 135
+
+
 def test_template_paths_stay_readable():
     longest = max(TEMPLATE_PATHS, key=lambda p: len(str(p.relative_to(TEMPLATE_ROOT))))
-    assert len(str(longest.relative_to(TEMPLATE_ROOT))) <= 120, longest
+    assert len(str(longest.relative_to(TEMPLATE_ROOT))) <= LONGEST_PATH, longest
 
 
 @pytest.mark.parametrize("name", COMPUTED)

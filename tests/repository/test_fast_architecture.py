@@ -70,22 +70,28 @@ def test_the_migration_table_names_files_that_exist():
     }
 
 
-# The file-name conditions of the server's own modules (not the image's healthcheck.py).
-SERVER_MODULE = r"\{% if (serves_http|project_type == 'mcp_server') %\}"
+def module_name(path) -> str:
+    return re.sub(r"\{%.*?%\}", "", path.name).removesuffix(".jinja")
 
 
 @pytest.fixture(scope="module")
 def mcp_modules() -> set[str]:
-    """The modules a generated MCP server has, from the template's file names
-    (the examples package as `examples/`)."""
+    """The modules a generated MCP server has, from the template's file names:
+    the package's own, the machinery's as `kit/NAME` (less the image's health
+    check), the examples as `examples/`."""
     package = next((TEMPLATE_ROOT / "template" / "src").iterdir())
     found = set()
     for path in package.iterdir():
-        name = re.sub(r"\{%.*?%\}", "", path.name).removesuffix(".jinja")
         if path.is_dir() and "mcp_examples" in path.name:
-            found.add(f"{name}/")
-        elif re.match(SERVER_MODULE, path.name) and name.endswith(".py"):
-            found.add(name)
+            found.add(f"{module_name(path)}/")
+        elif path.is_dir() and module_name(path) == "kit":
+            found |= {
+                f"kit/{module_name(module)}"
+                for module in path.iterdir()
+                if "image_serves_http" not in module.name
+            }
+        elif path.name.startswith("{% if project_type == 'mcp_server' %}"):
+            found.add(module_name(path))
     return found
 
 

@@ -64,7 +64,7 @@ def test_previous_release_is_the_old_docker_setup(template_repo, tmp_path):
 def test_docker_files_carry_the_current_patterns(updated):
     dockerfile = (updated / "Dockerfile").read_text()
     assert "AS builder" in dockerfile and "uv sync --locked --no-dev" in dockerfile
-    assert "USER 1000:1000" in dockerfile and f"{PACKAGE}.healthcheck" in dockerfile
+    assert "USER 1000:1000" in dockerfile and f"{PACKAGE}.kit.healthcheck" in dockerfile
     assert " -e ." not in dockerfile
     assert "--mount=type=cache" in (updated / "Dockerfile.test").read_text()
     assert "**/__pycache__" in (updated / ".dockerignore").read_text()

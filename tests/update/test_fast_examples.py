@@ -68,3 +68,42 @@ def test_a_project_of_the_previous_release_updates_without_them(template_repo, t
     root = project_from(template_repo, tmp_path / NAME, tag(PREVIOUS), project_name=NAME)
     assert example_paths(root), "its server.py holds the example tools"
     assert dropped(root)["include_examples"] is False
+
+
+# A tool of the user's, where 1.9.1 offered a place for one: inside build_server.
+OWN_TOOL = '''
+    @server.tool()
+    def shout(text: str) -> str:
+        """Repeat the text in capitals."""
+        return text.upper()
+'''
+
+
+def test_a_tool_of_the_users_in_server_py_is_the_one_conflict(template_repo, tmp_path):
+    """1.9.1's server.py held the tools; the update gives one conflict, there,
+    and the guide's way out (keep the new body, the tool into tools.py) leaves
+    nothing conflicted and the machinery in kit/."""
+    root = project_from(
+        template_repo, tmp_path / NAME, tag(PREVIOUS), project_name=NAME, include_docker=True
+    )
+    server = root / "src" / PACKAGE / "server.py"
+    server.write_text(
+        server.read_text().replace(
+            "\n    @server.tool()\n    def add(", OWN_TOOL + "\n    @server.tool()\n    def add(", 1
+        )
+    )
+    commit(root, "our tool")
+    copier_update(root, "--vcs-ref", tag(CURRENT))
+    assert conflicted(root) == [f"src/{PACKAGE}/server.py"]
+    assert "def shout(" in server.read_text(), "the user's tool is in the conflict"
+    assert (root / "src" / PACKAGE / "kit" / "healthcheck.py").is_file()
+    assert not (root / "src" / PACKAGE / "healthcheck.py").exists()
+
+    # The guide's commands, literally.
+    command = "git checkout --theirs -- src/PACKAGE/server.py"
+    assert f"`{command}`" in GUIDE.read_text(encoding="utf-8")
+    run(command.replace("PACKAGE", PACKAGE).split(), cwd=root)
+    tools = root / "src" / PACKAGE / "tools.py"
+    tools.write_text(tools.read_text().rstrip("\n") + "\n" + OWN_TOOL)
+    assert "def shout(" in tools.read_text() and "def shout(" not in server.read_text()
+    assert conflicted(root) == []

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp
 
-from . import __version__
+from .. import __version__
 from .env import NAME
 
 # Open streams would otherwise hold `docker stop` until the 10 s kill.
