@@ -170,7 +170,8 @@ def package_imports(rendered: Path, module_path: str) -> list[str]:
             if not isinstance(node, ast.ImportFrom) or not node.level:
                 continue
             base = here.joinpath(*[".."] * (node.level - 1), *(node.module or "").split("."))
-            names = [alias.name for alias in node.names] if node.module is None else [""]
+            # `from .pkg import name` imports pkg, and name too where it is a module of pkg.
+            names = [alias.name for alias in node.names] + ([""] if node.module else [])
             for name in names:
                 target = Path(os.path.normpath(base / name))
                 for candidate in (f"{target}.py", f"{target}/__init__.py"):

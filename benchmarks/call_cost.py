@@ -89,7 +89,7 @@ import sys
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from my_project import serving
+from my_project.kit import serving
 
 async def mcp(request):
     message = await request.json()
@@ -108,7 +108,7 @@ FASTMCP = """
 import sys
 from fastmcp import FastMCP
 from starlette.routing import Route
-from my_project import serving
+from my_project.kit import serving
 
 peer = FastMCP("peer")
 
