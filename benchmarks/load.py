@@ -5,7 +5,8 @@ tool calls, against the container as docker-compose.yml hardens it.
 For each HTTP mode (stateful streamable HTTP, stateless, JSON answers, and
 stateful with OpenTelemetry on, exporting traces and metrics over OTLP/HTTP
 to a receiver in this process) and each number of concurrent sessions it
-prints calls per second, the p50 and p99 latency of a call, the errors, and
+prints calls per second, the p50 and p99 latency of a call, the errors (and
+which of them were the server's refusals, by JSON-RPC code), and
 the server's resident memory before and after the run.
 
     python -m benchmarks.load                      # this work tree
@@ -31,13 +32,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import anyio
 import httpx2
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
 
 from benchmarks.image import DOCKER, REPO, TOKEN, docker, lock_if_needed, render
 from benchmarks.otlp import bridge_gateway, receiver
@@ -79,6 +82,9 @@ class Run:
     errors: int
     rss_before_mb: float
     rss_after_mb: float
+    # The errors that were the server's refusals, by JSON-RPC code (-32001: too
+    # many requests in a session, -32002: every session busy).
+    refusals: Counter[int] = field(default_factory=Counter)
 
     @property
     def calls_per_s(self) -> float:
@@ -117,6 +123,16 @@ def wait_until_serving(url: str, timeout: float = 60) -> None:
     sys.exit(f"benchmark: {url} not serving after {timeout} s")
 
 
+def refusal_code(exc: BaseException) -> int | None:
+    """The JSON-RPC code of a refusal the server made (an MCPError the client
+    matched to its request, maybe inside the task group's exception group)."""
+    if isinstance(exc, MCPError):
+        return exc.error.code
+    if isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        return refusal_code(exc.exceptions[0])
+    return None
+
+
 async def one_session(url: str, calls: int, latencies: list[float], errors: list[str]) -> None:
     headers = {"Authorization": f"Bearer {TOKEN}"}
     try:
@@ -131,7 +147,8 @@ async def one_session(url: str, calls: int, latencies: list[float], errors: list
                 if result.is_error or result.content[0].text != f"{number + 1:.1f}":
                     errors.append(f"call {number}: {result.content}")
     except Exception as exc:  # every failure, whatever its kind, is a counted error
-        errors.append(f"session: {type(exc).__name__}: {exc}")
+        code = refusal_code(exc)
+        errors.append(f"refused {code}" if code else f"session: {type(exc).__name__}: {exc}")
 
 
 def load(url: str, sessions: int, calls: int) -> tuple[float, list[float], list[str]]:
@@ -191,6 +208,7 @@ def measure_with(
                     len(errors),
                     before,
                     resident_mb(name),
+                    Counter(int(e.split()[1]) for e in errors if e.startswith("refused ")),
                 )
             )
             for error in errors[:3]:
@@ -202,14 +220,16 @@ def measure_with(
 
 def table(runs: list[Run]) -> str:
     lines = [
-        "| mode | sessions x calls | calls/s | p50 | p99 | errors | memory before | after |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| mode | sessions x calls | calls/s | p50 | p99 | errors | of them refusals "
+        "| memory before | after |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in runs:
+        refused = ", ".join(f"{n} x {code}" for code, n in sorted(r.refusals.items())) or "none"
         lines.append(
             f"| {r.mode} | {r.sessions} x {r.calls} | {r.calls_per_s:.0f} "
             f"| {r.percentile(0.5) * 1000:.0f} ms | {r.percentile(0.99) * 1000:.0f} ms "
-            f"| {r.errors} | {r.rss_before_mb:.0f} MB | {r.rss_after_mb:.0f} MB |"
+            f"| {r.errors} | {refused} | {r.rss_before_mb:.0f} MB | {r.rss_after_mb:.0f} MB |"
         )
     return "\n".join(lines)
 
