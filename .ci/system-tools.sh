@@ -17,6 +17,7 @@ declare -A package_of=(
     [debootstrap]=debootstrap  # stand-in base images (standin-base-image.sh)
     [npm]=npm                # Node.js 22 for the MCP Inspector (tests/support/commands.py)
     [prometheus]=prometheus  # the server that scrapes the generated metrics endpoint (test_slow_observability.py)
+    [docker-registry]=docker-registry  # a real registry to release images into (tests/support/registry.py)
 )
 
 commands=("$@")

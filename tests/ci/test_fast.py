@@ -15,7 +15,7 @@ from shell import shellcheck
 from stub_machine import PACKAGES, STUBS, StubMachine
 
 LOCK = tomllib.loads((TEMPLATE_ROOT / "uv.lock").read_text(encoding="utf-8"))
-EVERYTHING = ("dockerd", "docker", "debootstrap", "npm", "prometheus", "uv")
+EVERYTHING = ("dockerd", "docker", "debootstrap", "npm", "prometheus", "docker-registry", "uv")
 BASES = ("python:3.13-slim", "python:3.11-slim")
 
 
@@ -226,7 +226,7 @@ def test_system_tools_names_what_apt_cannot_install_and_installs_the_rest(machin
 
 
 def test_system_tools_without_root_says_what_it_cannot_install(machine):
-    user = machine(installed=("dockerd", "docker", "npm", "prometheus"))
+    user = machine(installed=("dockerd", "docker", "npm", "prometheus", "docker-registry"))
     (user.stubs / "id").write_text("#!/bin/sh\necho 1000\n")
     (user.stubs / "id").chmod(0o755)
     result = user.run("system-tools.sh")
@@ -315,7 +315,7 @@ def test_ci_fails_with_its_last_tier(machine):
 
 
 def test_ci_without_uv_or_pip_says_so_in_one_line(machine):
-    broken = machine(installed=("dockerd", "docker", "debootstrap", "npm", "prometheus"))
+    broken = machine(installed=tuple(c for c in EVERYTHING if c != "uv"))
     broken.fail("pip")
     result = broken.run("run", timeout=60)
     assert result.returncode == 1

@@ -38,6 +38,7 @@ PACKAGES = {
     "debootstrap": ("debootstrap",),
     "npm": ("npm",),
     "prometheus": ("prometheus",),
+    "docker-registry": ("docker-registry",),
 }
 
 # The stub commands, one file each (shellcheck reads them with .ci/'s scripts).
