@@ -145,6 +145,9 @@ class StubMachine:
         lines = (self.state / "calls").read_text().splitlines()
         return [line for line in lines if command is None or line.split()[0] == command]
 
+    def has_image(self, tag: str) -> bool:
+        return (self.state / "images" / tag).exists()
+
     def imported(self, tag: str) -> list[str]:
         """The paths of the tar stream `docker import` got for TAG."""
         return (self.state / f"imported-{tag}").read_text().splitlines()
