@@ -3,8 +3,14 @@
 # import it under that tag, for engines that cannot reach a registry.
 # With a registry you never need this: `docker pull python:3.13-slim`.
 #
-#   .ci/standin-base-image.sh 3.13      # Debian trixie's Python 3.13
-#   .ci/standin-base-image.sh 3.11      # Debian bookworm's Python 3.11
+#   .ci/standin-base-image.sh 3.13         # Debian trixie's Python 3.13
+#   .ci/standin-base-image.sh 3.11         # Debian bookworm's Python 3.11
+#   .ci/standin-base-image.sh 3.13 arm64   # python:3.13-slim-arm64, under qemu
+#
+# Another architecture than the machine's is debootstrapped under emulation
+# (qemu-user-static, registered with binfmt_misc) and built with BuildKit for
+# its platform: the engine's `docker import --platform` would label it with
+# the machine's own.
 #
 # The host's CA bundle is copied in so pip trusts the same authorities as the
 # host (the same step a build behind a TLS-intercepting proxy needs). A failure
@@ -13,8 +19,11 @@
 set -euo pipefail
 
 version=${1:-3.13}
+native=$(dpkg --print-architecture)
+arch=${2:-$native}
 DOCKER=${DOCKER:-/usr/bin/docker}
 tag="python:${version}-slim"
+[ "$arch" = "$native" ] || tag="$tag-$arch"
 fail() { echo "standin-base-image: $*" >&2; exit 1; }
 
 case "$version" in
@@ -29,6 +38,9 @@ if "$DOCKER" image inspect "$tag" >/dev/null 2>&1; then
 fi
 
 bash "$(dirname "$0")/system-tools.sh" debootstrap || exit 1
+if [ "$arch" != "$native" ]; then
+    bash "$(dirname "$0")/emulation.sh" "$arch" || exit 1
+fi
 
 # A debootstrap cut short leaves /proc and /sys mounted in the rootfs: unmount
 # what is mounted, never let the removal cross into another file system, and
@@ -51,7 +63,7 @@ trap cleanup EXIT
 work=$(mktemp -d "${TMPDIR:-/tmp}/standin-base.XXXXXX")
 rootfs="$work/rootfs"
 
-debootstrap --variant=minbase \
+debootstrap --variant=minbase --arch="$arch" \
     --include=python3,python3-venv,python3-pip,ca-certificates \
     "$suite" "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
     || { echo "standin-base-image: debootstrap of $suite failed; its last lines:" >&2
@@ -63,9 +75,18 @@ rm -f "$rootfs"/usr/lib/python3*/EXTERNALLY-MANAGED
 cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
 
-tar -C "$rootfs" -c . | "$DOCKER" import \
-    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    -c 'ENV LANG=C.UTF-8' \
-    -c 'CMD ["python3"]' \
-    - "$tag" >/dev/null || fail "docker import of $tag failed"
+environment=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+    'ENV LANG=C.UTF-8' 'CMD ["python3"]')
+if [ "$arch" = "$native" ]; then
+    import=()
+    for line in "${environment[@]}"; do import+=(-c "$line"); done
+    tar -C "$rootfs" -c . | "$DOCKER" import "${import[@]}" - "$tag" >/dev/null \
+        || fail "docker import of $tag failed"
+else
+    mkdir "$work/context"
+    tar -C "$rootfs" -c -f "$work/context/rootfs.tar" .
+    printf '%s\n' "FROM scratch" "ADD rootfs.tar /" "${environment[@]}" >"$work/context/Dockerfile"
+    DOCKER_BUILDKIT=1 "$DOCKER" build --quiet --platform "linux/$arch" --tag "$tag" "$work/context" \
+        >/dev/null || fail "the BuildKit build of $tag failed"
+fi
 echo "standin-base-image: imported $tag"

@@ -18,10 +18,18 @@ declare -A package_of=(
     [npm]=npm                # Node.js 22 for the MCP Inspector (tests/support/commands.py)
     [prometheus]=prometheus  # the server that scrapes the generated metrics endpoint (test_slow_observability.py)
     [docker-registry]=docker-registry  # a real registry to release images into (tests/support/registry.py)
+    [qemu-aarch64-static]=qemu-user-static  # arm64 under emulation (emulation.sh), asked for by name only
+    [update-binfmts]=binfmt-support
 )
+# Asked for only by name (emulation.sh): not every run needs a second architecture.
+by_name_only=(qemu-aarch64-static update-binfmts)
 
 commands=("$@")
-[ "$#" -gt 0 ] || commands=("${!package_of[@]}")
+if [ "$#" -eq 0 ]; then
+    for command in "${!package_of[@]}"; do
+        [[ " ${by_name_only[*]} " == *" $command "* ]] || commands+=("$command")
+    done
+fi
 missing=()
 for command in "${commands[@]}"; do
     [ -n "${package_of[$command]:-}" ] || { echo "system-tools: no package known for $command" >&2; exit 2; }

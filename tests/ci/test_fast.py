@@ -332,3 +332,23 @@ def test_shellcheck_finds_nothing_in_the_ci_scripts_or_their_stubs():
         *STUBS.iterdir(),
     ]
     assert shellcheck(scripts, cwd=TEMPLATE_ROOT) == ""
+
+
+@pytest.mark.parametrize("has_base", [False, True])
+def test_ci_runs_the_arm64_tier_where_the_machine_has_its_base(machine, has_base):
+    images = (*BASES, "python:3.13-slim-arm64") if has_base else BASES
+    warm = machine(installed=EVERYTHING, engine=True, images=images)
+    result = warm.run("run", timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ran = [call for call in warm.calls("python") if "pytest" in call]
+    assert ("-m arm64" in ran[-1]) == has_base
+    assert ("arm64 tier" in result.stdout) == has_base
+    assert_clean(warm)
+
+
+def test_an_architecture_without_an_emulator_is_refused_in_one_line(machine):
+    result = machine().run("emulation.sh", "riscv64")
+    assert (result.returncode, error_lines(result)) == (
+        2,
+        ["emulation: no emulator known for riscv64; use arm64"],
+    )

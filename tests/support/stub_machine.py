@@ -29,7 +29,7 @@ from commands import TEMPLATE_ROOT
 BASE_COMMANDS = [
     *("bash", "sh", "env", "cat", "cp", "ln", "ls", "mkdir", "mktemp", "mv", "rm", "touch"),
     *("chmod", "tar", "grep", "sed", "tail", "head", "seq", "sleep", "id", "setsid"),
-    *("mountpoint", "umount", "dirname", "git"),
+    *("mountpoint", "umount", "dirname", "git", "dpkg"),
 ]
 
 # Debian package -> the commands it installs (as .ci/system-tools.sh maps them).

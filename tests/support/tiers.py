@@ -1,12 +1,18 @@
 """The test tiers, named by the start of a test file's name; conftest.py marks
 tests from it. Each subject has a folder (tests/docker/, tests/update/, ...)
-and a file per tier in it: test_fast.py, test_slow_docs.py, test_docker_image.py."""
+and a file per tier in it: test_fast.py, test_slow_docs.py, test_docker_image.py,
+test_arm64_image.py."""
 
 from __future__ import annotations
 
 import pytest
 
-TIER_MARKERS = {"test_fast": None, "test_slow": "slow", "test_docker": "docker"}
+TIER_MARKERS = {
+    "test_fast": None,
+    "test_slow": "slow",
+    "test_docker": "docker",
+    "test_arm64": "arm64",
+}
 
 
 def tier_marker(file_name: str) -> str | None:
