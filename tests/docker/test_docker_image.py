@@ -304,13 +304,14 @@ def test_container_that_cannot_serve_turns_unhealthy(mcp_project, docker, contai
     name = f"{NAME}-mute"
     containers.append(name)
     # The server is replaced by a sleeper: alive, but nothing answers /health.
+    # The image's checks, faster: 0s would mean the image's start period (60 s).
     fast_checks = (
         "--health-interval",
         "1s",
         "--health-retries",
         "2",
         "--health-start-period",
-        "0s",
+        "1ms",
     )
     sleeper = ("python", "-c", "import time; time.sleep(120)")
     start(docker, name, f"{NAME}:latest", *fast_checks, *HTTP, command=sleeper)
