@@ -302,8 +302,13 @@ async def official_session(url: str, era: str, calls: int, latencies: list[float
 
 
 def answer_of(response: httpx2.Response) -> dict:
-    """The JSON-RPC answer of a post: the body, or the server-sent event that holds it."""
+    """The JSON-RPC answer of a successful post."""
     response.raise_for_status()
+    return message_of(response)
+
+
+def message_of(response: httpx2.Response) -> dict:
+    """The JSON-RPC message of a response: the body, or the server-sent event that holds it."""
     if response.headers.get("content-type", "").startswith("text/event-stream"):
         data = [line[5:] for line in response.text.splitlines() if line.startswith("data:")]
         return dict(json.loads(data[-1]))
@@ -351,7 +356,7 @@ async def light_session(url: str, era: str, calls: int, latencies: list[float]) 
             await http.delete(url)
 
 
-def rpc(number: int, method: str, params: dict) -> dict:
+def rpc(number: int | str, method: str, params: dict) -> dict:
     return {"jsonrpc": "2.0", "id": number, "method": method, "params": params}
 
 

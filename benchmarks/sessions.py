@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import httpx2
 
-from benchmarks.call_cost import REPO, fail, free_port, install_ours, serving
+from benchmarks.call_cost import REPO, fail, free_port, install_ours, message_of, rpc, serving
 
 LIMIT = 20
 OPENERS = 200
@@ -46,26 +45,11 @@ HANDSHAKE = "2025-06-18"
 CLOSED_LINE = "closing the least recently used idle session"
 
 
-def rpc(number: int | str, method: str, params: dict | None = None) -> bytes:
-    body: dict = {"jsonrpc": "2.0", "id": number, "method": method}
-    if params is not None:
-        body["params"] = params
-    return json.dumps(body).encode()
-
-
 INITIALIZE = rpc(
     1,
     "initialize",
     {"protocolVersion": HANDSHAKE, "capabilities": {}, "clientInfo": {"name": "b", "version": "1"}},
 )
-
-
-def answer_of(response: httpx2.Response) -> dict:
-    """The JSON-RPC message of a response, JSON or a one-event SSE stream."""
-    if response.headers.get("content-type", "").startswith("text/event-stream"):
-        data = [line[5:] for line in response.text.splitlines() if line.startswith("data:")]
-        return json.loads(data[-1])
-    return response.json()
 
 
 def code_of(answer: dict) -> int | None:
@@ -75,8 +59,8 @@ def code_of(answer: dict) -> int | None:
 
 
 async def open_session(client: httpx2.AsyncClient, url: str) -> tuple[int, dict, str | None]:
-    response = await client.post(url, content=INITIALIZE, headers=HEADERS)
-    return response.status_code, answer_of(response), response.headers.get("mcp-session-id")
+    response = await client.post(url, json=INITIALIZE, headers=HEADERS)
+    return response.status_code, message_of(response), response.headers.get("mcp-session-id")
 
 
 async def fill_and_open(url: str, concurrency: int) -> tuple[Counter[str], int]:
@@ -110,13 +94,13 @@ async def calls_at_once(url: str) -> tuple[int, list[str], list[str]]:
     async with httpx2.AsyncClient(timeout=60) as client:
         _, _, session = await open_session(client, url)
         headers = {**HEADERS, "Mcp-Session-Id": str(session), "Mcp-Protocol-Version": HANDSHAKE}
-        initialized = json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"})
-        await client.post(url, content=initialized, headers=headers)
+        initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        await client.post(url, json=initialized, headers=headers)
         arguments = {"steps": 4, "interval_seconds": 0.5}  # 2 s: all 24 are in flight at once
 
         async def call(number: int) -> dict:
             body = rpc(f"call-{number}", "tools/call", {"name": "count", "arguments": arguments})
-            return answer_of(await client.post(url, content=body, headers=headers))
+            return message_of(await client.post(url, json=body, headers=headers))
 
         answers = await asyncio.gather(*(call(n) for n in range(CALLS_AT_ONCE)))
     results = sum("result" in answer for answer in answers)
