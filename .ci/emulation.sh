@@ -12,7 +12,9 @@ case "$arch" in
     arm64) machine=aarch64 ;;
     *) echo "emulation: no emulator known for $arch; use arm64" >&2; exit 2 ;;
 esac
-binfmt=/proc/sys/fs/binfmt_misc
+# Where the kernel's binfmt_misc is (or is mounted); BINFMT_MISC names another
+# folder for the stub machine of tests/ci/.
+binfmt=${BINFMT_MISC:-/proc/sys/fs/binfmt_misc}
 
 bash "$(dirname "$0")/system-tools.sh" "qemu-$machine-static" update-binfmts || exit 1
 if [ ! -e "$binfmt/register" ]; then

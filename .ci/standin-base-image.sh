@@ -87,6 +87,8 @@ else
     tar -C "$rootfs" -c -f "$work/context/rootfs.tar" .
     printf '%s\n' "FROM scratch" "ADD rootfs.tar /" "${environment[@]}" >"$work/context/Dockerfile"
     DOCKER_BUILDKIT=1 "$DOCKER" build --quiet --platform "linux/$arch" --tag "$tag" "$work/context" \
-        >/dev/null || fail "the BuildKit build of $tag failed"
+        >"$work/build.log" 2>&1 \
+        || { echo "standin-base-image: the BuildKit build of $tag failed; its last lines:" >&2
+             tail -n 5 "$work/build.log" >&2; exit 1; }
 fi
 echo "standin-base-image: imported $tag"

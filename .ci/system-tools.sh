@@ -18,6 +18,9 @@ declare -A package_of=(
     [npm]=npm                # Node.js 22 for the MCP Inspector (tests/support/commands.py)
     [prometheus]=prometheus  # the server that scrapes the generated metrics endpoint (test_slow_observability.py)
     [docker-registry]=docker-registry  # a real registry to release images into (tests/support/registry.py)
+    [htpasswd]=apache2-utils  # its passwords, for the registry that asks for one
+    [openssl]=openssl        # and its TLS certificate
+    [podman]=podman          # the recipes with DOCKER=podman (test_docker_podman.py)
     [qemu-aarch64-static]=qemu-user-static  # arm64 under emulation (emulation.sh), asked for by name only
     [update-binfmts]=binfmt-support
 )

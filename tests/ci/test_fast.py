@@ -15,7 +15,10 @@ from shell import shellcheck
 from stub_machine import PACKAGES, STUBS, StubMachine
 
 LOCK = tomllib.loads((TEMPLATE_ROOT / "uv.lock").read_text(encoding="utf-8"))
-EVERYTHING = ("dockerd", "docker", "debootstrap", "npm", "prometheus", "docker-registry", "uv")
+EVERYTHING = (
+    *("dockerd", "docker", "debootstrap", "npm", "prometheus", "docker-registry"),
+    *("htpasswd", "openssl", "podman", "uv"),
+)
 BASES = ("python:3.13-slim", "python:3.11-slim")
 
 
@@ -97,6 +100,64 @@ def test_a_failing_import_is_one_line(machine):
     assert result.returncode == 1
     assert error_lines(result)[-1] == "standin-base-image: docker import of python:3.13-slim failed"
     assert not broken.has_image("python:3.13-slim")
+    assert_clean(broken)
+
+
+# standin-base-image.sh for another architecture (emulation.sh)
+
+ARM64_BASE = "python:3.13-slim-arm64"
+
+
+def test_an_arm64_base_is_debootstrapped_under_emulation_and_built_for_its_platform(machine):
+    fresh = machine(installed=("dockerd", "docker"), engine=True)
+    result = fresh.run("standin-base-image.sh", "3.13", "arm64")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"standin-base-image: imported {ARM64_BASE}"
+    installed = {call.split()[-1] for call in fresh.calls("apt-get") if " install " in call}
+    assert installed == {"debootstrap", "qemu-user-static", "binfmt-support"}
+    assert fresh.calls("update-binfmts") == ["update-binfmts --enable qemu-aarch64"]
+    assert "--arch=arm64" in fresh.calls("debootstrap")[0].split()
+    # BuildKit labels the image with its platform; `docker import` would not.
+    assert [call for call in fresh.calls("docker") if " import " in call] == []
+    platform, dockerfile = fresh.built(ARM64_BASE)
+    assert platform == "linux/arm64"
+    assert dockerfile.splitlines()[:2] == ["FROM scratch", "ADD rootfs.tar /"]
+    assert "./usr/bin/python" in fresh.imported(ARM64_BASE)
+    assert_clean(fresh)
+
+
+def test_an_emulator_already_registered_is_left_alone(machine):
+    warm = machine(installed=(*EVERYTHING, "qemu-aarch64-static", "update-binfmts"), engine=True)
+    (warm.binfmt / "qemu-aarch64").write_text("enabled\nflags: OCF\n")
+    result = warm.run("emulation.sh", "arm64")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert warm.calls("apt-get") == warm.calls("update-binfmts") == []
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        ("update-binfmts", "emulation: update-binfmts cannot register qemu-aarch64"),
+        ("binfmt-flags", "emulation: qemu-aarch64 is registered without the F flag"),
+        (
+            "docker-build",
+            f"standin-base-image: the BuildKit build of {ARM64_BASE} failed; its last lines:\n"
+            "ERROR: failed to solve",
+        ),
+        (
+            "apt-qemu-user-static",
+            "system-tools: could not install qemu-user-static: "
+            "E: Unable to locate package qemu-user-static",
+        ),
+    ],
+)
+def test_an_arm64_base_that_cannot_be_made_fails_in_one_line(machine, failure, message):
+    broken = machine(installed=EVERYTHING, engine=True)
+    broken.fail(failure)
+    result = broken.run("standin-base-image.sh", "3.13", "arm64")
+    assert result.returncode == 1
+    assert error_lines(result) == message.splitlines()
+    assert not broken.has_image(ARM64_BASE)
     assert_clean(broken)
 
 
@@ -227,7 +288,7 @@ def test_system_tools_names_what_apt_cannot_install_and_installs_the_rest(machin
 
 
 def test_system_tools_without_root_says_what_it_cannot_install(machine):
-    user = machine(installed=("dockerd", "docker", "npm", "prometheus", "docker-registry"))
+    user = machine(installed=tuple(c for c in EVERYTHING if c not in ("debootstrap", "uv")))
     (user.stubs / "id").write_text("#!/bin/sh\necho 1000\n")
     (user.stubs / "id").chmod(0o755)
     result = user.run("system-tools.sh")

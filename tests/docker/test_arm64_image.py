@@ -8,6 +8,7 @@ machine has it, or with CI_ARM64=1, which makes it."""
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import anyio
@@ -20,7 +21,9 @@ from mcp.client.streamable_http import streamable_http_client
 
 NAME = "chora-arm64-mcp"
 PLATFORM = ("--platform", "linux/arm64")
-BASE_TAG = "3.13-slim-arm64"
+# The stand-in's tag; where the engine pulls the real base (GitHub's runner,
+# .github/workflows/arm64.yml), ARM64_BASE_TAG=3.13-slim.
+BASE_TAG = os.environ.get("ARM64_BASE_TAG", "3.13-slim-arm64")
 # Python starts about 20 times slower under emulation: a first start takes
 # about 20 s, and the image's HEALTHCHECK allows 60 s for it.
 HEALTHY_WITHIN = 120

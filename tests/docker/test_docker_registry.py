@@ -3,16 +3,20 @@ pulled back, as a user releases with `just docker-release VERSION REGISTRY`
 and deploys from the registry: the catalog and tags list it, every layer
 travelled, the local tags go, a pull by tag and one by digest bring the same
 image back, `just docker-verify` passes on it, and it runs healthy and
-answers an MCP call."""
+answers an MCP call; the compose stack and the chart's pod
+(tests/kubernetes/test_docker_pod.py) run it from the registry too. A
+registry that asks for a password refuses a push without one, or with a
+wrong one, in one line from the recipe."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import anyio
 import httpx2
 import pytest
-from commands import copy_of, docker_env, run, tool
+from commands import copy_of, docker_env, free_port, run, tool
 from containers import published_port, remove, start, wait_for_health
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
@@ -83,7 +87,12 @@ def test_the_pulled_image_verifies_runs_healthy_and_answers_mcp(released, docker
     start(docker, name, digest, *http, *HARDENED)
     wait_for_health(docker, name, "healthy", timeout=60)
     token = run([docker, "exec", name, "cat", "/app/data/mcp-token"]).stdout.strip()
-    url = f"http://127.0.0.1:{published_port(docker, name)}/mcp"
+    assert add(published_port(docker, name), token) == {"result": 5.0}
+
+
+def add(port: str, token: str) -> dict:
+    """What the server's add tool answers an MCP client for 2 + 3."""
+    url = f"http://127.0.0.1:{port}/mcp"
 
     async def call() -> str:
         headers = {"Authorization": f"Bearer {token}"}
@@ -94,7 +103,84 @@ def test_the_pulled_image_verifies_runs_healthy_and_answers_mcp(released, docker
             result = await client.call_tool("add", {"a": 2, "b": 3})
             return json.dumps(result.structured_content)
 
-    assert json.loads(anyio.run(call)) == {"result": 5.0}
+    return json.loads(anyio.run(call))
+
+
+def test_the_compose_stack_runs_the_release_from_the_registry(released, docker):
+    """As a deploy host runs it: IMAGE and IMAGE_TAG name the release, and
+    `up --no-build` pulls it (its tag is not here)."""
+    root, pushed, _ = released
+    run([docker, "image", "rm", f"{pushed}:{VERSION}"], check=False)
+    port = str(free_port())
+    env = docker_env(docker, IMAGE=pushed, IMAGE_TAG=VERSION, MCP_PUBLISHED_PORT=port)
+    compose = [tool("docker-compose")]
+    try:
+        run(
+            [*compose, "up", "--detach", "--wait", "--wait-timeout", "90", "--no-build"],
+            cwd=root,
+            env=env,
+            timeout=300,
+        )
+        ids = run([*compose, "ps", "--quiet", NAME], cwd=root, env=env).stdout.split()
+        image = run([docker, "inspect", "--format", "{{.Config.Image}}", *ids]).stdout.strip()
+        assert image == f"{pushed}:{VERSION}"
+        token = run([*compose, "exec", "-T", NAME, "cat", "/app/data/mcp-token"], cwd=root, env=env)
+        assert add(port, token.stdout.strip()) == {"result": 5.0}
+    finally:
+        run([*compose, "down", "--volumes", "--timeout", "5"], cwd=root, env=env, check=False)
+
+
+USER, PASSWORD = "release-bot", "a-password-0123456789"
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    """A registry that asks for USER's password, over TLS."""
+    with serving(tmp_path_factory.mktemp("guarded"), users={USER: PASSWORD}) as address:
+        yield address
+
+
+def test_a_push_without_or_with_a_wrong_password_fails_in_one_line(
+    released, guarded, docker, tmp_path
+):
+    root, _, digest = released
+    run([docker, "pull", digest], timeout=300)
+    run([docker, "tag", digest, f"{NAME}:{VERSION}"])
+    config = tmp_path / "docker-config"  # the user's credentials, none yet
+    config.mkdir()
+    env = docker_env(docker, DOCKER_CONFIG=str(config))
+    target = f"{guarded}/{NAME}:{VERSION}"
+
+    def push():
+        recipe = [tool("just"), "docker-push", guarded, VERSION]
+        return run(recipe, cwd=root, env=env, check=False, timeout=300)
+
+    try:
+        login = f"(log in first: {docker} login {guarded})"
+        for reason, credentials in [
+            ("no basic auth credentials", None),
+            ("unauthorized: authentication required", f"{USER}:not-the-password"),
+        ]:
+            if credentials:
+                auth = base64.b64encode(credentials.encode()).decode()
+                (config / "config.json").write_text(
+                    json.dumps({"auths": {guarded: {"auth": auth}}})
+                )
+            refused = push()
+            assert refused.returncode == 1
+            lines = refused.stderr.splitlines()
+            assert lines[0] == f"docker-push: {target} was not pushed: {reason} {login}"
+            assert len(lines) == 2 and "docker-push" in lines[1], "just's own line alone follows"
+        run(
+            [docker, "login", "--username", USER, "--password-stdin", guarded],
+            env=env,
+            input=PASSWORD,
+        )
+        pushed = push()
+        assert pushed.returncode == 0, pushed.stderr
+        assert pushed.stdout.strip() == f"pushed {target}"
+    finally:
+        run([docker, "image", "rm", target], check=False)
 
 
 @pytest.fixture

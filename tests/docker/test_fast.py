@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -27,6 +28,17 @@ VERIFY_HEAD = [
     "set -eu",
     "docker run --rm -i --entrypoint python my-project:{tag} - \"{tag}\" <<'PYTHON'",
 ]
+# docker-push is a script too (what it does is proven with a stub docker below
+# and against a real registry in test_docker_registry.py): its head is pinned.
+PUSH = "<the docker-push script for {registry} {tag}>"
+PUSH_HEAD = [
+    "#!/usr/bin/env sh",
+    "set -eu",
+    "target='{registry}/my-project:{tag}'",
+    "docker tag my-project:'{tag}' \"$target\"",
+]
+# docker-release pushes latest by running the justfile's own docker-push.
+PUSH_LATEST = "just docker-push '{registry}' latest"
 
 # Recipe invocation -> the exact commands `just --dry-run` must print.
 COMMON_RECIPES = {
@@ -98,31 +110,24 @@ PRODUCTION_RECIPES = {
     "docker-scan": [SCANNER_CHECK, "trivy image --config trivy.yaml my-project:latest"],
     "docker-scan 1.2.0": [SCANNER_CHECK, "trivy image --config trivy.yaml my-project:1.2.0"],
     "docker-shell 1.2.0": ["docker run --rm -it --entrypoint /bin/sh my-project:1.2.0"],
-    "docker-push ghcr.io/acme 1.2.0": [
-        "docker tag my-project:1.2.0 ghcr.io/acme/my-project:1.2.0",
-        "docker push ghcr.io/acme/my-project:1.2.0",
-    ],
+    "docker-push ghcr.io/acme 1.2.0": [PUSH.format(registry="ghcr.io/acme", tag="1.2.0")],
     "docker-release 1.2.0 ghcr.io/acme": [
         RELEASE_CHECK,
         LOCK,
         "docker build --tag my-project:1.2.0 .",
         VERIFY.format(tag="1.2.0"),
-        "docker tag my-project:1.2.0 ghcr.io/acme/my-project:1.2.0",
-        "docker push ghcr.io/acme/my-project:1.2.0",
+        PUSH.format(registry="ghcr.io/acme", tag="1.2.0"),
         "docker tag my-project:1.2.0 my-project:latest",
-        "docker tag my-project:latest ghcr.io/acme/my-project:latest",
-        "docker push ghcr.io/acme/my-project:latest",
+        PUSH_LATEST.format(registry="ghcr.io/acme"),
     ],
     "docker-release 1.2.0": [
         RELEASE_CHECK,
         LOCK,
         "docker build --tag my-project:1.2.0 .",
         VERIFY.format(tag="1.2.0"),
-        f"docker tag my-project:1.2.0 {REGISTRY}/my-project:1.2.0",
-        f"docker push {REGISTRY}/my-project:1.2.0",
+        PUSH.format(registry=REGISTRY, tag="1.2.0"),
         "docker tag my-project:1.2.0 my-project:latest",
-        f"docker tag my-project:latest {REGISTRY}/my-project:latest",
-        f"docker push {REGISTRY}/my-project:latest",
+        PUSH_LATEST.format(registry=REGISTRY),
     ],
     "docker-compose-up": [
         LOCK,
@@ -253,25 +258,33 @@ def test_every_docker_recipe_dry_runs_to_the_exact_commands(docker_project):
         r for r in run([just, "--summary"], cwd=root).stdout.split() if r.startswith("docker")
     }
     assert listed == {invocation.split()[0] for invocation in expected}
-    scripts = {}
+    scripts = {}  # placeholder -> the whole script the recipe prints
     if strategy == "production":
         for tag in ("latest", "1.2.0"):
-            scripts[tag] = dry_run(root, "docker-verify", tag)
-            assert scripts[tag][:3] == [line.format(tag=tag) for line in VERIFY_HEAD]
-            assert scripts[tag][-1] == "PYTHON"
+            script = dry_run(root, "docker-verify", tag)
+            assert script[:3] == [line.format(tag=tag) for line in VERIFY_HEAD]
+            assert script[-1] == "PYTHON"
+            scripts[VERIFY.format(tag=tag)] = script
+        for registry in ("ghcr.io/acme", REGISTRY):
+            script = dry_run(root, "docker-push", registry, "1.2.0")
+            head = [line.format(registry=registry, tag="1.2.0") for line in PUSH_HEAD]
+            assert script[:4] == head
+            scripts[PUSH.format(registry=registry, tag="1.2.0")] = script
     for invocation, commands in expected.items():
         printed = dry_run(root, *invocation.split())
         wanted = []
         for command in commands:
-            tag = next((t for t in scripts if command == VERIFY.format(tag=t)), None)
-            wanted += scripts[tag] if tag else [command]
+            wanted += scripts.get(command, [command])
         assert printed == wanted, invocation
 
 
 def dry_run(root, *invocation: str) -> list[str]:
-    """What `just --dry-run` prints for a recipe, line by line."""
-    result = run([tool("just"), "--dry-run", *invocation], cwd=root, env=dry_run_env())
-    return [line.rstrip() for line in result.stderr.strip().splitlines()]
+    """What `just --dry-run` prints for a recipe, line by line; where a recipe
+    runs the justfile again, that command reads `just`."""
+    just = tool("just")
+    result = run([just, "--dry-run", *invocation], cwd=root, env=dry_run_env())
+    again = f"'{just}' --justfile '{root / 'justfile'}'"
+    return [line.rstrip().replace(again, "just") for line in result.stderr.strip().splitlines()]
 
 
 # How the stub docker below ends `start` (the tests' status), `cp` and `rm`,
@@ -391,6 +404,75 @@ def test_compose_mcp_stack_shape(render):
     assert set(n8n["profiles"]) == {"n8n"}
     default = compose_config(root)
     assert "n8n" not in default["services"], "n8n must be opt-in"
+
+
+# How a registry answers the stub docker's push, and the one line docker-push
+# must end with (None: it succeeds and says what it pushed).
+PUSH_ENDINGS = {
+    "pushed": (0, "ghcr.io/acme/my-project:1.2.0", None),
+    "no credentials": (
+        1,
+        "no basic auth credentials",
+        "docker-push: ghcr.io/acme/my-project:1.2.0 was not pushed: no basic auth credentials "
+        "(log in first: docker login ghcr.io)",
+    ),
+    "wrong credentials": (
+        1,
+        "unauthorized: authentication required",
+        "docker-push: ghcr.io/acme/my-project:1.2.0 was not pushed: unauthorized: "
+        "authentication required (log in first: docker login ghcr.io)",
+    ),
+    "no registry there": (
+        1,
+        'Get "https://ghcr.io/v2/": dial tcp: lookup ghcr.io: no such host',
+        "docker-push: ghcr.io/acme/my-project:1.2.0 was not pushed: "
+        'Get "https://ghcr.io/v2/": dial tcp: lookup ghcr.io: no such host',
+    ),
+}
+
+
+@pytest.mark.parametrize("ending", list(PUSH_ENDINGS))
+def test_docker_push_fails_in_one_line_that_says_why(render, tmp_path, ending):
+    status, last_line, message = PUSH_ENDINGS[ending]
+    docker = tmp_path / "docker"
+    docker.write_text(
+        '#!/bin/sh\necho "$*" >> "$0.log"\n'
+        'if [ "$1" = push ]; then echo "The push refers to repository [x]"; '
+        f"echo '{last_line}' >&2; exit {status}; fi\n"
+    )
+    docker.chmod(0o755)
+    root = render(include_docker=True)
+    env = {**dry_run_env(), "DOCKER": str(docker)}
+    result = run(
+        [tool("just"), "docker-push", "ghcr.io/acme", "1.2.0"], cwd=root, env=env, check=False
+    )
+    assert result.returncode == status
+    target = "ghcr.io/acme/my-project:1.2.0"
+    assert Path(f"{docker}.log").read_text().splitlines() == [
+        f"tag my-project:1.2.0 {target}",
+        f"push --quiet {target}",
+    ]
+    if message is None:
+        assert result.stdout.strip() == f"pushed {target}"
+    else:
+        # The recipe's one line, then just's own note that the recipe failed.
+        assert result.stderr.splitlines()[0] == message.replace("docker login", f"{docker} login")
+        assert "docker-push" in result.stderr.splitlines()[1]
+        assert len(result.stderr.splitlines()) == 2, result.stderr
+
+
+def test_builds_keep_the_health_check_under_podman(render, tmp_path):
+    """podman writes OCI images, which have no HEALTHCHECK, unless BUILDAH_FORMAT
+    (or --format) says docker: every build recipe runs with it. (A real podman
+    build keeps it: test_podman.py.)"""
+    podman = tmp_path / "podman"
+    podman.write_text('#!/bin/sh\necho "$1 format=$BUILDAH_FORMAT"\n')
+    podman.chmod(0o755)
+    root = render(include_docker=True)
+    env = {**dry_run_env(), "DOCKER": str(podman)}
+    for recipe in ("docker-build", "docker-build-test"):
+        result = run([tool("just"), "--no-deps", recipe], cwd=root, env=env)
+        assert result.stdout.strip() == "build format=docker", recipe
 
 
 def test_compose_file_follows_env_overrides(render, tmp_path):

@@ -1,11 +1,12 @@
 """Docker tier: the pod the Helm chart describes, run by Docker as the kubelet
-would run it. No cluster runs here, so the rendered Deployment is turned into
-`docker run` options: its environment (the ConfigMap), its user, read-only
-root and dropped capabilities, its emptyDirs (tmpfs owned by the pod's
-fsGroup), the token Secret and the settings file mounted read-only. For each
-project type with a chart, the pod must pass its probes, as the kubelet asks
-them (Host: the pod's address), and serve with the Secret's token; the MCP
-server to a client that names the Service."""
+would run it, its image pulled from a real registry the release was pushed
+to (tests/support/registry.py). No cluster runs here, so the rendered
+Deployment is turned into `docker run` options: its environment (the
+ConfigMap), its user, read-only root and dropped capabilities, its emptyDirs
+(tmpfs owned by the pod's fsGroup), the token Secret and the settings file
+mounted read-only. For each project type with a chart, the pod must pass its
+probes, as the kubelet asks them (Host: the pod's address), and serve with
+the Secret's token; the MCP server to a client that names the Service."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from containers import published_port, remove, start
 from example_server import TOOLS
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from registry import serving
 
 NAMES = {"mcp_server": "chora-pod", "web_service": "chora-pod-web"}
 # A route behind the token, by project type.
@@ -33,6 +35,8 @@ PROTECTED = {"mcp_server": "/mcp", "web_service": "/hello/pod"}
 KUBELET_HOST = "10.244.1.7:8000"
 # The settings file the values give, which the pod must read.
 GREETING = "Howdy"
+# The release the pod runs.
+VERSION = "0.1.0"
 
 
 def service_host(name: str) -> str:
@@ -40,15 +44,32 @@ def service_host(name: str) -> str:
     return f"{name}.{charts.NAMESPACE}.svc.cluster.local:8000"
 
 
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("registry")) as address:
+        yield address
+
+
 @pytest.fixture(scope="module", params=list(NAMES))
-def pod(request, render, tmp_path_factory, docker):
+def pod(request, render, tmp_path_factory, docker, registry):
     """The chart's Deployment (3 replicas) as one running container."""
     kind, name = request.param, NAMES[request.param]
     work = tmp_path_factory.mktemp("pod")
     answers = {"project_type": kind, "include_docker": True, "include_kubernetes": True}
     root = copy_of(render(project_name=name, **answers), work)
-    run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
-    values: dict = {"replicaCount": 3, "image": {"repository": name, "tag": "latest"}}
+    # Released into a registry as `just deploy` does, then gone from here, so
+    # that the pod's image is pulled from the registry, as a kubelet pulls it.
+    env = docker_env(docker)
+    run([tool("just"), "docker-release", VERSION, registry], cwd=root, env=env, timeout=900)
+    repository = f"{registry}/{name}"
+    for tag in (
+        f"{name}:{VERSION}",
+        f"{name}:latest",
+        f"{repository}:{VERSION}",
+        f"{repository}:latest",
+    ):
+        run([docker, "image", "rm", tag])
+    values: dict = {"replicaCount": 3, "image": {"repository": repository, "tag": VERSION}}
     if kind == "mcp_server":
         values["settingsFile"] = f'[server]\ngreeting = "{GREETING}"\n'
     overrides = work / "values.yaml"
@@ -88,7 +109,8 @@ def pod(request, render, tmp_path_factory, docker):
                 (folder / key).write_text(text, encoding="utf-8")
             options += ["--volume", f"{folder}:{mount['mountPath']}:ro"]
     remove(docker, name)
-    start(docker, name, container["image"], *options)
+    assert container["image"] == f"{repository}:{VERSION}"
+    start(docker, name, container["image"], *options)  # docker run pulls it
     port = published_port(docker, name)
     # Started within the startup probe's budget (failureThreshold x periodSeconds)?
     probe = container["startupProbe"]
@@ -98,6 +120,7 @@ def pod(request, render, tmp_path_factory, docker):
         time.sleep(0.25)
     yield {"kind": kind, "name": name, "container": container, "token": token, "port": port}
     remove(docker, name)
+    run([docker, "image", "rm", container["image"]], check=False)
 
 
 def status(request: urllib.request.Request) -> int:

@@ -314,10 +314,12 @@ def test_justfile_parses_with_expected_recipes(render, name):
 @pytest.mark.parametrize("project_type", SERVES_HTTP)
 def test_just_dev_watches_src_and_runs_the_program(render, project_type):
     """The recipe's command, as `just --dry-run` prints it: scripts/dev.py
-    watching src/ and starting the program as `just run` does."""
+    watching src/ and starting the program as `just run` does, in place of
+    the recipe's shell, so that signals and the end of `just` reach it
+    (test_slow_dev.py sends them)."""
     root = render(project_type=project_type)
     printed = run([tool("just"), "--dry-run", "dev"], cwd=root).stderr.strip()
-    command = ".venv/bin/python scripts/dev.py src .venv/bin/python -m my_project"
+    command = "exec .venv/bin/python scripts/dev.py src .venv/bin/python -m my_project"
     if project_type == "mcp_server":
         command = 'MCP_TRANSPORT="${MCP_TRANSPORT:-streamable-http}" ' + command
     assert printed == command

@@ -1,13 +1,18 @@
 """Slow tier: `just dev` in the installed MCP project serves over streamable
 HTTP, serves a tool added to tools.py without a restart by hand, names a
 file that does not compile in one line and keeps serving the code it had,
-and serves the new code after the next good save."""
+and serves the new code after the next good save. However it ends (Ctrl-C,
+SIGTERM, a closed terminal, `just` killed), nothing it started outlives it
+and the port is free."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
+import uuid
 from pathlib import Path
 
 import anyio
@@ -101,4 +106,79 @@ def test_just_dev_serves_each_save_and_survives_a_syntax_error(installed, tools_
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
     output = errors.read_text()
+    assert "Traceback" not in output, output
+
+
+def running_with(token: str) -> dict[int, str]:
+    """The processes whose environment carries token (what `just dev` started),
+    by pid, with their command lines."""
+    found = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if f"DEV_RUN={token}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                found[int(proc.name)] = (
+                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                )
+        except OSError:
+            continue
+    return found
+
+
+def port_is_free(port: int) -> bool:
+    """Whether the next server can listen on port, binding as uvicorn does
+    (SO_REUSEADDR: the closed health checks' TIME_WAIT does not hold it)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+            probe.listen()
+        except OSError:
+            return False
+        return True
+
+
+# How each ending reaches `just dev`: Ctrl-C and a closed terminal signal the
+# terminal's whole foreground group; `timeout`, an IDE's stop button or a
+# process manager signal `just` alone; SIGKILL to `just` is its parent's end
+# as the watcher sees it.
+ENDINGS = {
+    "SIGINT": (signal.SIGINT, "group"),
+    "SIGHUP": (signal.SIGHUP, "group"),
+    "SIGTERM": (signal.SIGTERM, "just"),
+    "SIGKILL": (signal.SIGKILL, "just"),
+}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_just_dev_leaves_no_process_and_a_free_port(installed, ending, tmp_path):
+    signum, target = ENDINGS[ending]
+    project = installed(**MCP_INSTALL)
+    port = free_port()
+    token = uuid.uuid4().hex
+    env = {**project.env, "MCP_SERVER_PORT": str(port), "DEV_RUN": token}
+    with (tmp_path / "dev.log").open("w") as log:
+        process = subprocess.Popen(
+            [tool("just"), "dev"],
+            cwd=project.root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a terminal's foreground group of its own
+        )
+    try:
+        wait_for_url(f"http://127.0.0.1:{port}/health", process)
+        # The watcher, the server and its spare.
+        until(lambda: len(running_with(token)) >= 4 or None, 30, lambda: running_with(token))
+        if target == "group":
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
+        process.wait(timeout=15)
+        until(lambda: not running_with(token) or None, 10, lambda: running_with(token))
+        assert port_is_free(port)
+    finally:
+        for pid in running_with(token):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    output = (tmp_path / "dev.log").read_text()
     assert "Traceback" not in output, output

@@ -67,6 +67,31 @@ def test_the_github_workflow_runs_the_same_tiers_with_pinned_actions():
     assert "No findings to report" in audit.stdout, audit.stdout
 
 
+def test_a_scheduled_workflow_runs_the_arm64_tier_with_pinned_actions():
+    """GitHub's runner has no arm64 stand-in base: the tier runs there weekly,
+    on the real base, with qemu from the runner's packages."""
+    workflow = load_workflow(TEMPLATE_ROOT, "arm64.yml")
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"}  # YAML reads `on` as True
+    assert workflow["permissions"] == {"contents": "read"}
+    (job,) = workflow["jobs"].values()
+    runs = [step.get("run", "") for step in job["steps"]]
+    pytest = documented_test_command().split(" && ")[1]
+    assert runs[-2:] == ["uv sync --locked", f"{pytest} {ARM64_RUN}"]
+    assert any("qemu-user-static" in command for command in runs)
+    assert job["env"]["ARM64_BASE_TAG"] == "3.13-slim"
+    ci_steps = {
+        s["uses"]: s
+        for j in load_workflow(TEMPLATE_ROOT, "ci.yml")["jobs"].values()
+        for s in j["steps"]
+        if "uses" in s
+    }
+    for step in job["steps"]:
+        if "uses" in step:
+            assert step["uses"] in ci_steps, "pinned as in ci.yml"
+    schema = [tool("check-jsonschema"), "--builtin-schema"]
+    run([*schema, "vendor.github-workflows", TEMPLATE_ROOT / ".github/workflows/arm64.yml"])
+
+
 def locked_version(name: str) -> str:
     return next(p["version"] for p in LOCK["package"] if p["name"] == name)
 

@@ -2,8 +2,9 @@
 and no engine: stub commands first on PATH, the machine's state in files.
 
 PATH holds two folders and nothing else: `stubs/` (apt-get, dockerd, docker,
-debootstrap, npm, prometheus, uv, a python3 that stands in for pip, and
-.venv/bin/python's pytest and n8n runs: tests/fixtures/stub-machine/) and
+debootstrap, npm, prometheus, update-binfmts, uv, a python3 that stands in
+for pip, and .venv/bin/python's pytest and n8n runs:
+tests/fixtures/stub-machine/; and commands that only need to be there) and
 `bin/` (links to the few real commands the scripts use: bash, tar, mktemp,
 ...). A command that is not installed yet is absent from `stubs/`; the
 apt-get stub installs it from `available/`. Every stub appends its name and
@@ -39,7 +40,17 @@ PACKAGES = {
     "npm": ("npm",),
     "prometheus": ("prometheus",),
     "docker-registry": ("docker-registry",),
+    "apache2-utils": ("htpasswd",),
+    "openssl": ("openssl",),
+    "podman": ("podman",),
 }
+# The packages emulation.sh asks for by name, for another architecture.
+EMULATION_PACKAGES = {
+    "qemu-user-static": ("qemu-aarch64-static",),
+    "binfmt-support": ("update-binfmts",),
+}
+# Commands that only need to be there: nothing in .ci/ runs them (the tests do).
+PRESENT_ONLY = ("docker-registry", "htpasswd", "openssl", "podman", "qemu-aarch64-static")
 
 # The stub commands, one file each (shellcheck reads them with .ci/'s scripts).
 STUBS = TEMPLATE_ROOT / "tests" / "fixtures" / "stub-machine"
@@ -76,7 +87,15 @@ class StubMachine:
         (self.state / "real-python3").symlink_to(Path(sys.base_prefix) / "bin" / "python3")
         for stub in STUBS.iterdir():
             shutil.copy2(stub, self.state / "available" / stub.name)
-        for package, commands in PACKAGES.items():
+        for command in PRESENT_ONLY:
+            stub = self.state / "available" / command
+            stub.write_text(f'#!/bin/bash\necho "{command} $*" >>"$STUB_STATE/calls"\n')
+            stub.chmod(0o755)
+        # binfmt_misc, mounted, with no handler registered yet (update-binfmts registers).
+        self.binfmt = self.state / "binfmt_misc"
+        self.binfmt.mkdir()
+        (self.binfmt / "register").touch()
+        for package, commands in (PACKAGES | EMULATION_PACKAGES).items():
             (self.state / "packages" / package).write_text("".join(f"{c}\n" for c in commands))
         for command in ("apt-get", "python3", *installed):
             self.install(command)
@@ -95,7 +114,8 @@ class StubMachine:
 
     def fail(self, what: str) -> None:
         """Make a step fail: apt-PACKAGE, apt-update, debootstrap, docker-import,
-        dockerd (never answers), dockerd-exit, pip."""
+        docker-build, dockerd (never answers), dockerd-exit, pip, update-binfmts,
+        binfmt-flags (registers the handler without the F flag)."""
         (self.state / "fail" / what).touch()
 
     def slow(self, command: str) -> None:
@@ -115,6 +135,7 @@ class StubMachine:
             "DOCKER": str(self.stubs / "docker"),
             "STUB_STATE": str(self.state),
             "CHORA_STUB_RUN": self.token,
+            "BINFMT_MISC": str(self.binfmt),
             **extra,
         }
 
@@ -149,8 +170,14 @@ class StubMachine:
         return (self.state / "images" / tag).exists()
 
     def imported(self, tag: str) -> list[str]:
-        """The paths of the tar stream `docker import` got for TAG."""
+        """The paths of the tar stream `docker import` got for TAG, or of the
+        rootfs.tar a `docker build` of TAG added."""
         return (self.state / f"imported-{tag}").read_text().splitlines()
+
+    def built(self, tag: str) -> tuple[str, str]:
+        """The platform and the Dockerfile a `docker build` of TAG got."""
+        platform, _, dockerfile = (self.state / f"built-{tag}").read_text().partition("\n")
+        return platform, dockerfile
 
     def leftovers(self, grace: float = 3) -> list[str]:
         """Processes the scripts started that still run, after `grace` seconds."""
