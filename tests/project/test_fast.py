@@ -99,7 +99,9 @@ TYPE_FILES = {
         "src": ["__main__.py", "config.py", "main.py", "server.py", "tools.py"],
         "kit": [*KIT_FILES, "auth.py", "limits.py", "mcp_metrics.py", "protocol_errors.py"],
         "tests": [
+            "conformance_server.py",
             "conftest.py",
+            "starter.py",
             "test_access.py",
             "test_auth.py",
             "test_config.py",
@@ -115,6 +117,8 @@ TYPE_FILES = {
         ],
         "docs": ["distribution.md", "observability.md", "security.md"],
         "scripts": ["dev.py"],
+        # The conformance suite's runner, with the tests' fixture server.
+        "test_scripts": ["conformance.py"],
         # Where users install it from: the MCP Registry, MCPB hosts.
         "root": ["server.json", "manifest.json", ".mcpbignore", "icon.png"],
     },
@@ -125,6 +129,7 @@ TYPE_FILES = {
         "kit": KIT_FILES,
         "tests": [
             "conftest.py",
+            "starter.py",
             "test_access.py",
             "test_app.py",
             "test_env.py",
@@ -175,6 +180,7 @@ def expected_files(answers: dict) -> set[str]:
     files |= set(type_files.get("root", []))
     if answers["include_tests"]:
         files |= {"tests/test_version.py"} | {f"tests/{name}" for name in type_files["tests"]}
+        files |= {f"scripts/{name}" for name in type_files.get("test_scripts", [])}
     if answers["mcp_examples"]:
         files |= {f"src/{package}/examples/{name}" for name in EXAMPLE_FILES["src"]}
         if answers["include_tests"]:

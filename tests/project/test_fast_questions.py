@@ -50,6 +50,8 @@ EXPECTED = [
     ("uv_version", True),
     ("copier_version", True),
     ("mcp_inspector", True),
+    ("mcp_conformance", True),
+    ("conformance_suite", True),
     ("registry_name", True),
     ("icon_url", True),
     ("bundle_python", True),
@@ -141,6 +143,7 @@ def test_every_computed_value_but_the_slug_and_the_pins_is_a_rule():
         "uv_version",
         "copier_version",
         "mcp_inspector",
+        "mcp_conformance",
         "mcpb_cli",
     ]
     assert [n for n in COMPUTED if n not in ("project_slug", *PINS)] == RULES

@@ -14,6 +14,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
 from conftest import MODULE, running_server, text_of, unused_port
+from starter import python_arguments
 
 
 def write(path: Path, greeting: str) -> None:
@@ -55,7 +56,9 @@ def test_over_stdio(tmp_path: Path) -> None:
     settings_file = tmp_path / "settings.toml"
     write(settings_file, "Hello")
     env = {**os.environ, "MCP_CONFIG_FILE": str(settings_file)}
-    params = StdioServerParameters(command=sys.executable, args=["-m", MODULE], env=env)
+    params = StdioServerParameters(
+        command=sys.executable, args=python_arguments("-m", MODULE), env=env
+    )
     said = in_session(lambda: Client(params), settings_file)
     assert said == ["Hello, Ada!", "Howdy, Ada!"]
 
