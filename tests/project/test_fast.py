@@ -303,6 +303,29 @@ def test_every_recipe_passes_shellcheck(render, name, tmp_path):
     assert recipe_findings(render(**CASES[name]), tmp_path) == ""
 
 
+@pytest.mark.parametrize(
+    "case",
+    [
+        {"project_type": kind, "include_docker": True, "include_kubernetes": True}
+        for kind in choices("project_type")
+    ],
+    ids=lambda case: case["project_type"],
+)
+def test_just_list_shows_one_whole_sentence_per_recipe(render, case):
+    """`just --list` shows the comment line right above a recipe: that line is a
+    whole sentence, never the end of one begun on the line before."""
+    root = render(**case)
+    lines = (root / "justfile").read_text(encoding="utf-8").splitlines()
+    dumped = json.loads(run([tool("just"), "--dump", "--dump-format", "json"], cwd=root).stdout)
+    for name, recipe in dumped["recipes"].items():
+        if recipe["private"]:
+            continue
+        doc = recipe["doc"]
+        assert doc and doc[0].isupper(), f"{name}: {doc!r}"
+        above = lines[lines.index(f"# {doc}") - 1]
+        assert not above.startswith("#") or above.endswith("."), f"{name}: {above!r} / {doc!r}"
+
+
 @pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_justfile"]])
 def test_justfile_parses_with_expected_recipes(render, name):
     root = render(**CASES[name])
