@@ -17,7 +17,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from commands import free_port, tool, until, wait_for_url
+from commands import free_port, processes_carrying, tool, until, wait_for_url
 from documented import MCP_INSTALL, install_group
 from example_server import TOOLS
 from mcp import Client
@@ -110,18 +110,8 @@ def test_just_dev_serves_each_save_and_survives_a_syntax_error(installed, tools_
 
 
 def running_with(token: str) -> dict[int, str]:
-    """The processes whose environment carries token (what `just dev` started),
-    by pid, with their command lines."""
-    found = {}
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if f"DEV_RUN={token}".encode() in (proc / "environ").read_bytes().split(b"\0"):
-                found[int(proc.name)] = (
-                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                )
-        except OSError:
-            continue
-    return found
+    """What `just dev` started: the processes that carry its run's token."""
+    return processes_carrying("DEV_RUN", token)
 
 
 def port_is_free(port: int) -> bool:

@@ -255,3 +255,18 @@ def wait_for_url(url: str, process: subprocess.Popen, timeout: float = 60) -> No
             return None
 
     until(answered, timeout, lambda: f"{url} did not answer")
+
+
+def processes_carrying(variable: str, value: str) -> dict[int, str]:
+    """The processes whose environment has VARIABLE=VALUE (a token a test set
+    for what it starts, inherited by everything those start), by pid, with
+    their command lines."""
+    marker = f"{variable}={value}".encode()
+    found = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker in (proc / "environ").read_bytes().split(b"\0"):
+                found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+    return {pid: command.decode(errors="replace").strip() for pid, command in found.items()}

@@ -24,7 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-from commands import TEMPLATE_ROOT
+from commands import TEMPLATE_ROOT, processes_carrying
 
 # The real commands a CI script may use, as a machine of any kind has them.
 BASE_COMMANDS = [
@@ -197,12 +197,4 @@ class StubMachine:
                 os.kill(pid, signal.SIGKILL)
 
     def _running(self) -> dict[int, str]:
-        marker = f"CHORA_STUB_RUN={self.token}".encode()
-        found = {}
-        for proc in Path("/proc").glob("[0-9]*"):
-            try:
-                if marker in (proc / "environ").read_bytes().split(b"\0"):
-                    found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
-            except OSError:
-                continue
-        return {pid: command.decode(errors="replace").strip() for pid, command in found.items()}
+        return processes_carrying("CHORA_STUB_RUN", self.token)
