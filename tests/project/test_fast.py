@@ -123,7 +123,7 @@ TYPE_FILES = {
         "root": ["server.json", "manifest.json", ".mcpbignore", "icon.png"],
     },
     "library": {"src": ["core.py"], "tests": ["test_core.py"]},
-    "cli_tool": {"src": ["__main__.py", "cli.py"], "tests": ["test_cli.py"]},
+    "cli_tool": {"src": ["__main__.py", "cli.py", "completion.py"], "tests": ["test_cli.py"]},
     "web_service": {
         "src": ["__main__.py", "app.py"],
         "kit": KIT_FILES,
@@ -354,6 +354,24 @@ def test_just_dev_watches_src_and_runs_the_program(render, project_type):
     assert printed == command
 
 
+@pytest.mark.parametrize("project_type", choices("project_type"))
+def test_recipes_pass_each_argument_as_the_user_quoted_it(render, project_type):
+    """`just run stats 'my file.txt'` gives the program one file name, and
+    `just test -k 'a or b'` gives pytest one expression: a stub .venv/bin/python
+    prints the arguments it got, one per line."""
+    root = render(project_type=project_type)
+    stub = root / ".venv" / "bin" / "python"
+    stub.parent.mkdir(parents=True)
+    stub.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
+    stub.chmod(0o755)
+    calls = {"test": ["-k", "a or b", "tests/x y.py"]}
+    if effective(project_type=project_type)["entry_module"]:
+        calls["run"] = ["stats", "my file.txt", "it's"]
+    for recipe, arguments in calls.items():
+        printed = run([tool("just"), recipe, *arguments], cwd=root).stdout.splitlines()
+        assert printed[-len(arguments) :] == arguments, (recipe, printed)
+
+
 @pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_github_actions"]])
 def test_workflows_are_schema_valid(render, name):
     workflows = sorted((render(**CASES[name]) / ".github" / "workflows").glob("*.yml"))
@@ -536,9 +554,10 @@ def test_inspector_recipes_run_the_pinned_inspector_on_the_server(render):
     server = ".venv/bin/python -m my_project"
     for invocation, expected in [
         (["inspect"], f"npx --yes {inspector} --web {server}"),
+        # The arguments follow as "$@" (test_recipes_pass_each_argument_as_the_user_quoted_it).
         (
             ["inspect-cli", "--method", "tools/list"],
-            f"npx --yes {inspector} --cli --connect-timeout 60000 {server} --method tools/list",
+            f'npx --yes {inspector} --cli --connect-timeout 60000 {server} "$@"',
         ),
     ]:
         result = run([tool("just"), "--dry-run", *invocation], cwd=root)
