@@ -157,7 +157,6 @@ def expected_files(answers: dict) -> set[str]:
     package = answers["package_name"]
     files = {
         ".copier-answers.yml",
-        ".env.example",
         ".gitignore",
         ".python-version",
         "AGENTS.md",
@@ -185,6 +184,9 @@ def expected_files(answers: dict) -> set[str]:
         files |= {f"src/{package}/examples/{name}" for name in EXAMPLE_FILES["src"]}
         if answers["include_tests"]:
             files |= {f"tests/examples/{name}" for name in EXAMPLE_FILES["tests"]}
+    if answers["dotenv_settings"]:
+        # Settings that `just run`, `just dev` or compose read from a .env.
+        files.add(".env.example")
     if answers["include_pre_commit"]:
         files.add(".pre-commit-config.yaml")
     if answers["include_github_actions"]:
@@ -355,11 +357,11 @@ def test_just_dev_watches_src_and_runs_the_program(render, project_type):
 
 
 @pytest.mark.parametrize("project_type", choices("project_type"))
-def test_recipes_pass_each_argument_as_the_user_quoted_it(render, project_type):
+def test_recipes_pass_each_argument_as_the_user_quoted_it(render, project_type, tmp_path):
     """`just run stats 'my file.txt'` gives the program one file name, and
     `just test -k 'a or b'` gives pytest one expression: a stub .venv/bin/python
     prints the arguments it got, one per line."""
-    root = render(project_type=project_type)
+    root = copy_of(render(project_type=project_type), tmp_path)
     stub = root / ".venv" / "bin" / "python"
     stub.parent.mkdir(parents=True)
     stub.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
@@ -370,6 +372,24 @@ def test_recipes_pass_each_argument_as_the_user_quoted_it(render, project_type):
     for recipe, arguments in calls.items():
         printed = run([tool("just"), recipe, *arguments], cwd=root).stdout.splitlines()
         assert printed[-len(arguments) :] == arguments, (recipe, printed)
+
+
+@pytest.mark.parametrize("project_type", SERVES_HTTP)
+def test_just_run_and_dev_serve_with_the_settings_in_dotenv(render, project_type, tmp_path):
+    """`.env.example` says `just run` and `just dev` read .env: a stub
+    .venv/bin/python prints the port variable the program would read."""
+    root = copy_of(render(project_type=project_type), tmp_path)
+    variable = f"{effective(project_type=project_type)['env_prefix']}_PORT"
+    if project_type == "mcp_server":
+        variable = "MCP_SERVER_PORT"
+    assert f"# {variable}=" in (root / ".env.example").read_text(encoding="utf-8")
+    (root / ".env").write_text(f"{variable}=9005\n", encoding="utf-8")
+    stub = root / ".venv" / "bin" / "python"
+    stub.parent.mkdir(parents=True)
+    stub.write_text(f'#!/bin/sh\necho "${{{variable}:-unset}}"\n', encoding="utf-8")
+    stub.chmod(0o755)
+    for recipe in ["run", "dev"]:
+        assert run([tool("just"), recipe], cwd=root).stdout.strip() == "9005", recipe
 
 
 @pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_github_actions"]])
