@@ -22,7 +22,7 @@ REGISTRY = "ghcr.io/your-username"
 # runs it, the expected list holds this placeholder for the whole script.
 VERIFY = "<the docker-verify script for {tag}>"
 # Every build runs `just lock` first, so a fresh project builds in one command.
-LOCK = "uv lock"
+LOCK = 'uv lock "$@"'
 VERIFY_HEAD = [
     "#!/usr/bin/env sh",
     "set -eu",
@@ -40,7 +40,9 @@ PUSH_HEAD = [
 # docker-release pushes latest by running the justfile's own docker-push.
 PUSH_LATEST = "just docker-push '{registry}' latest"
 
-# Recipe invocation -> the exact commands `just --dry-run` must print.
+# Recipe invocation -> the exact commands `just --dry-run` must print. Extra
+# arguments are "$@" there; test_recipes_pass_each_argument_as_the_user_quoted_it
+# (tests/project/test_fast.py) runs recipes to see what they get.
 COMMON_RECIPES = {
     "docker-build-test": [
         LOCK,
@@ -49,12 +51,7 @@ COMMON_RECIPES = {
     "docker-test": [
         LOCK,
         "docker build --file Dockerfile.test --tag my-project-test:latest .",
-        "docker run --rm my-project-test:latest python -m pytest",
-    ],
-    "docker-test -k health": [
-        LOCK,
-        "docker build --file Dockerfile.test --tag my-project-test:latest .",
-        "docker run --rm my-project-test:latest python -m pytest -k health",
+        'docker run --rm my-project-test:latest python -m pytest "$@"',
     ],
     "docker-coverage": [
         LOCK,
@@ -135,8 +132,7 @@ PRODUCTION_RECIPES = {
         "docker compose up --detach --wait",
     ],
     "docker-compose-down": ["docker compose down"],
-    "docker-logs": ["docker compose logs --tail=200"],
-    "docker-logs --follow": ["docker compose logs --tail=200 --follow"],
+    "docker-logs": ['docker compose logs --tail=200 "$@"'],
     "docker-rebuild": [
         LOCK,
         "docker build --tag my-project:latest .",
@@ -158,10 +154,12 @@ PRODUCTION_RECIPES = {
     ],
 }
 DOCKER_RUN = {
-    "mcp_server": {"docker-run": ["docker run --rm -i my-project:latest"]},
-    "web_service": {"docker-run 1.2.0": ["docker run --rm -p 8000:8000 my-project:1.2.0"]},
-    "cli_tool": {"docker-run latest stats": ["docker run --rm -i my-project:latest stats"]},
-    "library": {"docker-run": ["docker run --rm -i my-project:latest"]},
+    "mcp_server": {"docker-run": ['shift; docker run --rm -i my-project:latest "$@"']},
+    "web_service": {
+        "docker-run 1.2.0": ['shift; docker run --rm -p 8000:8000 my-project:1.2.0 "$@"']
+    },
+    "cli_tool": {"docker-run latest stats": ['shift; docker run --rm -i my-project:latest "$@"']},
+    "library": {"docker-run": ['shift; docker run --rm -i my-project:latest "$@"']},
 }
 
 

@@ -262,13 +262,14 @@ def test_the_recipes_drive_helm_on_the_chart(chart):
     def dry_run(*invocation: str) -> str:
         return run([tool("just"), "--dry-run", *invocation], cwd=root).stderr.strip()
 
+    # The extra arguments follow as "$@" (test_recipes_pass_each_argument_as_the_user_quoted_it).
     assert dry_run("k8s-install") == (
-        f"helm upgrade --install {RELEASE} charts/{RELEASE} "
-        f"--set image.repository={registry}/{RELEASE} --wait"
+        f"shift; helm upgrade --install {RELEASE} charts/{RELEASE} "
+        f'--set image.repository={registry}/{RELEASE} --wait "$@"'
     )
     assert dry_run("k8s-install", "registry.example.com/team", "--namespace", "team") == (
-        f"helm upgrade --install {RELEASE} charts/{RELEASE} "
-        f"--set image.repository=registry.example.com/team/{RELEASE} --wait --namespace team"
+        f"shift; helm upgrade --install {RELEASE} charts/{RELEASE} "
+        f'--set image.repository=registry.example.com/team/{RELEASE} --wait "$@"'
     )
     assert dry_run("k8s-uninstall") == f"helm uninstall {RELEASE}"
     assert dry_run("k8s-lint") == f"helm lint --strict charts/{RELEASE}"

@@ -8,6 +8,7 @@ computed values (questions.effective), not from conditions spelled here.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -359,18 +360,28 @@ def test_just_dev_watches_src_and_runs_the_program(render, project_type):
 @pytest.mark.parametrize("project_type", choices("project_type"))
 def test_recipes_pass_each_argument_as_the_user_quoted_it(render, project_type, tmp_path):
     """`just run stats 'my file.txt'` gives the program one file name, and
-    `just test -k 'a or b'` gives pytest one expression: a stub .venv/bin/python
-    prints the arguments it got, one per line."""
-    root = copy_of(render(project_type=project_type), tmp_path)
-    stub = root / ".venv" / "bin" / "python"
-    stub.parent.mkdir(parents=True)
-    stub.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
-    stub.chmod(0o755)
-    calls = {"test": ["-k", "a or b", "tests/x y.py"]}
-    if effective(project_type=project_type)["entry_module"]:
+    `just test -k 'a or b'` gives pytest one expression: stubs of
+    .venv/bin/python, docker (DOCKER) and helm print the arguments they got,
+    one per line."""
+    answers = {"project_type": project_type, "include_docker": True, "include_kubernetes": True}
+    root = copy_of(render(**answers), tmp_path)
+    stubs = tmp_path / "stubs"
+    for stub in [root / ".venv" / "bin" / "python", stubs / "docker", stubs / "helm", stubs / "uv"]:
+        stub.parent.mkdir(parents=True, exist_ok=True)
+        stub.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
+        stub.chmod(0o755)
+    env = {**os.environ, "DOCKER": str(stubs / "docker"), "PATH": f"{stubs}:{os.environ['PATH']}"}
+    spaced = ["-k", "a or b", "tests/x y.py", "it's"]
+    calls = {"test": spaced, "docker-test": spaced, "docker-logs": ["--since", "1 hour"]}
+    if effective(**answers)["entry_module"]:
         calls["run"] = ["stats", "my file.txt", "it's"]
+        calls["docker-run latest"] = ["stats", "my file.txt"]
+    if effective(**answers)["kubernetes_chart"]:
+        calls["k8s-install registry.example.com"] = ["--set", "env.GREETING=a b"]
+        calls["k8s-template"] = ["--set", "env.GREETING=a b"]
     for recipe, arguments in calls.items():
-        printed = run([tool("just"), recipe, *arguments], cwd=root).stdout.splitlines()
+        invocation = [tool("just"), *recipe.split(), *arguments]
+        printed = run(invocation, cwd=root, env=env).stdout.splitlines()
         assert printed[-len(arguments) :] == arguments, (recipe, printed)
 
 

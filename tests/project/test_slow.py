@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tarfile
 import tomllib
 from pathlib import Path
 
@@ -102,6 +103,10 @@ def test_project_installs_and_passes_its_own_gates(installed, project_type):
         "my_project-0.2.0-py3-none-any.whl",
         "my_project-0.2.0.tar.gz",
     ]
+    with tarfile.open(root / "dist" / "my_project-0.2.0.tar.gz") as sdist:
+        packed = {Path(*Path(name).parts[1:]) for name in sdist.getnames()}
+    tests = {path.relative_to(root) for path in (root / "tests").rglob("*.py")}
+    assert tests and tests <= packed, "the sdist lacks the tests"
     if project_type != THRESHOLD_CASE:
         return
     raise_threshold_above_reach(root, "my_project")
