@@ -224,12 +224,28 @@ def test_an_existing_secret_replaces_the_generated_one(chart):
             "otel.endpoint and otel.collector.sidecar: set one, not both",
         ),
         (["--set", "otel.collector.config=debug"], "at '/otel/collector/config'"),
-        (["--set", "configReload=restart"], "at '/configReload': value must be one of"),
     ],
 )
 def test_a_bad_value_fails_with_a_clear_message(chart, overrides, message):
     _, chart_dir = chart
     result = template(chart_dir, *overrides, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("project_type", "value", "message"),
+    [
+        ("mcp_server", "configReload=restart", "at '/configReload': value must be one of"),
+        # The MCP server's settings file and sessions: the web service has neither.
+        ("web_service", "configReload=live", "additional properties 'configReload' not allowed"),
+        ("web_service", "settingsFile=x", "additional properties 'settingsFile' not allowed"),
+        ("web_service", "server.statelessVariable=X", "'statelessVariable' not allowed"),
+    ],
+)
+def test_a_value_of_no_use_to_the_project_fails_clearly(render, project_type, value, message):
+    root = render(project_type=project_type, include_docker=True, include_kubernetes=True)
+    result = template(root / "charts" / RELEASE, "--set", value, check=False)
     assert result.returncode != 0
     assert message in result.stderr, result.stderr
 

@@ -73,7 +73,6 @@ CHART_FILES = ["Chart.yaml", "values.yaml", "values.schema.json"] + [
         "secret.yaml",
         "service.yaml",
         "serviceaccount.yaml",
-        "settings.yaml",
     ]
 ]
 # The MCP server's examples package, and its tests.
@@ -215,6 +214,8 @@ def expected_files(answers: dict) -> set[str]:
     if answers["kubernetes_chart"]:
         chart = f"charts/{answers['project_slug']}"
         files |= {f"{chart}/{name}" for name in CHART_FILES} | {"docs/kubernetes.md"}
+        if answers["project_type"] == "mcp_server":  # the settings file's ConfigMap
+            files.add(f"{chart}/templates/settings.yaml")
     return files
 
 
@@ -401,6 +402,45 @@ def test_just_run_and_dev_serve_with_the_settings_in_dotenv(render, project_type
     stub.chmod(0o755)
     for recipe in ["run", "dev"]:
         assert run([tool("just"), recipe], cwd=root).stdout.strip() == "9005", recipe
+
+
+# What only an MCP server has: the protocol's name, its registry entry and
+# bundle, its tools, the Inspector, and the chart values for its settings file
+# and sessions.
+MCP_ONLY = re.compile(
+    r"(?i)mcp|server\.json|manifest\.json|tools/call|inspector"
+    r"|settingsFile|configReload|statelessVariable|allowedHostsVariable"
+)
+
+
+@pytest.mark.parametrize(
+    ("project_type", "strategy"),
+    [
+        (kind, s)
+        for kind in choices("project_type")
+        if kind != "mcp_server"
+        for s in choices("docker_strategy")
+    ],
+)
+def test_no_mcp_word_file_or_value_in_another_type(render, project_type, strategy):
+    """Every toggle on, so that every file a render can have is read."""
+    toggles = {
+        name: True
+        for name, question in QUESTIONS.items()
+        if question.get("type") == "bool" and question.get("when") is not False
+    }
+    root = render(project_type=project_type, docker_strategy=strategy, **toggles)
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if ".git" in relative.parts or not path.is_file():
+            continue
+        if MCP_ONLY.search(str(relative)):
+            found.append(str(relative))
+        for number, line in enumerate(text_of(path).splitlines(), 1):
+            if MCP_ONLY.search(line):
+                found.append(f"{relative}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize("name", [c for c in CASES if answers_for(c)["include_github_actions"]])

@@ -1,7 +1,7 @@
 """Settings that change while the server runs, without a restart.
 
-The files the settings come from (the MCP server's settings file, the token
-file of either HTTP project) are read again when they change (their inode,
+The files the settings come from (a settings file where the program has
+one, and the token file) are read again when they change (their inode,
 size or time, looked at every second: an edit on the host of a read-only
 mount and Kubernetes' swap of a ConfigMap or Secret both show) and on SIGHUP.
 Everything is read and checked before anything is applied: a file that

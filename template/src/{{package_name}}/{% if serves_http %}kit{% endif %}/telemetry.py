@@ -18,11 +18,10 @@ backend works as its own docs say.
     OTEL_SDK_DISABLED             true: off, whatever else is set
 
 Off, the SDK is never imported and the program starts as fast as without
-it. The console exporters write to stderr, so over stdio stdout carries the
-protocol alone. The MCP SDK already makes a span per request (`tools/call
-add`, with mcp.method.name); `instrument` adds one per HTTP request around
-it. Standard library only at import, like env.py: settings are checked
-before anything heavy is imported.
+it. The console exporters write to stderr, so a program that speaks on
+stdout keeps it for that alone. `instrument` adds a span per HTTP request,
+around any the program's own framework makes. Standard library only at
+import, like env.py: settings are checked before anything heavy is imported.
 """
 
 from __future__ import annotations
