@@ -170,3 +170,13 @@ def read_answers(project: Path) -> dict:
     if found["include_docker"]:
         found["docker_strategy"] = "production" if (project / "Dockerfile").is_file() else "ci-only"
     return {key: value for key, value in found.items() if value is not None}
+
+
+def for_this_template(answers: dict) -> dict:
+    """The answers as this template takes them. The public release gave a
+    library a production image; this one gives it the test image alone, which
+    needs tests, and leaves the library's own Dockerfile as it is."""
+    if answers.get("project_type") != "library" or not answers.get("include_docker"):
+        return answers
+    fitted = {key: value for key, value in answers.items() if key != "docker_strategy"}
+    return {**fitted, "include_docker": bool(answers.get("include_tests"))}

@@ -35,11 +35,16 @@ def public_answers(project: Path, answers: dict) -> dict:
     project has a tests/ folder today."""
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     dev = pyproject.get("project", {}).get("optional-dependencies", {}).get("dev", [])
+    production = (project / "Dockerfile").is_file()
     return {
         "test_coverage_threshold": 85,  # the public default, when tests were off here
         **answers,
         "project_slug": answers["project_name"],
         "include_tests": any(re.match(r"pytest\b", dep) for dep in dev),
+        # What the project's Dockerfiles show the release made, whatever this
+        # template makes of them (a library's production image: none).
+        "include_docker": production or (project / "Dockerfile.test").is_file(),
+        "docker_strategy": "production" if production else "ci-only",
     }
 
 

@@ -50,7 +50,7 @@ from pathlib import Path
 import copier
 import yaml
 
-from adopt.answers import AdoptError, git, read_answers
+from adopt.answers import AdoptError, for_this_template, git, read_answers
 from adopt.merge_base import FILES, merge_base, public_answers
 
 REPO = Path(__file__).resolve().parent.parent
@@ -382,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if (project / ANSWERS_FILE).exists():
             raise AdoptError(f"{project / ANSWERS_FILE} exists already: run copier update")
-        answers = {**read_answers(project), **parse_data(args.data)}
+        answers = for_this_template({**read_answers(project), **parse_data(args.data)})
         check_work_tree(project, clean=not args.dry_run)
         answers.setdefault("copyright_year", str(date.today().year))
         ask = not args.defaults and sys.stdin.isatty()

@@ -16,7 +16,7 @@ from public_projects import USER_EDITS, adopt, make_user_edits, public_project
 from questions import choices
 from template_repo import GIT_IDENTITY, commit, git
 
-from adopt.answers import read_answers
+from adopt.answers import for_this_template, read_answers
 
 PROJECT_TYPES = choices("project_type")
 
@@ -51,6 +51,26 @@ def test_answers_are_read_from_a_public_project(tmp_path, project_type):
         "docker_strategy": "production",
         "test_coverage_threshold": 85,
     }
+
+
+def test_a_library_with_tests_keeps_its_own_production_dockerfile(clone, tmp_path):
+    """The public release gave a library a production image; this template gives
+    it the test image alone. Its Dockerfile and compose file are left as they are."""
+    root = public_project(tmp_path / "legacy-library", "library")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_import.py").write_text("import legacy_library\n")
+    commit(root, "Tests")
+    fitted = for_this_template(read_answers(root))
+    assert fitted["include_docker"] and "docker_strategy" not in fitted
+    assert not for_this_template(read_answers(root) | {"include_tests": False})["include_docker"]
+    before = {name: (root / name).read_bytes() for name in ("Dockerfile", "docker-compose.yml")}
+    migrated = adopt(clone, root, "--defaults")
+    assert migrated.returncode == 0, migrated.stderr
+    for name, text in before.items():
+        assert (root / name).read_bytes() == text, name
+    left = re.search(r"(?m)^  left \(.*?\): (.*)$", migrated.stdout)[1]
+    assert "Dockerfile" in left.split(", ") and "docker-compose.yml" in left.split(", ")
+    assert (root / "Dockerfile.test").is_file()
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(clone, tmp_path):
@@ -94,7 +114,9 @@ def test_answers_file_is_pinned_to_the_clone_as_it_is(migrated, clone):
     recorded = yaml.safe_load((root / ".copier-answers.yml").read_text())
     assert recorded["_src_path"] == str(clone)
     assert recorded["_commit"] == git("describe", "--tags", "--always", cwd=clone).strip()
-    assert recorded["project_name"] == root.name and recorded["include_docker"] is True
+    assert recorded["project_name"] == root.name
+    # A library's Docker support is its test image, which needs the tests it lacks.
+    assert recorded["include_docker"] is (recorded["project_type"] != "library")
 
 
 def test_every_user_edit_is_kept_or_shown_as_a_conflict(migrated):
@@ -122,10 +144,11 @@ def test_files_the_template_does_not_make_are_left_alone(migrated):
 def test_what_the_image_needs_is_added_or_adapted(migrated):
     root, output, before = migrated
     package = root.name.replace("-", "_")
-    for path in ("LICENSE", "docs/docker.md", f"src/{package}/__init__.py"):
-        assert (root / path).is_file(), path
-    assert "__version__" in (root / f"src/{package}/__init__.py").read_text()
     answers = read_answers(root)
+    if answers["project_type"] != "library":  # a production image, which needs these
+        for path in ("LICENSE", "docs/docker.md", f"src/{package}/__init__.py"):
+            assert (root / path).is_file(), path
+        assert "__version__" in (root / f"src/{package}/__init__.py").read_text()
     pyproject = (root / "pyproject.toml").read_text()
     # `uv sync` installs dependency groups, not extras: the dev extra moves.
     ours, theirs = tomllib.loads(pyproject), tomllib.loads(before["pyproject.toml"].decode())
@@ -153,10 +176,15 @@ def test_resolved_files_pass_their_tools(migrated, tmp_path):
     root, _, _ = migrated
     resolve_taking_the_template(root)
     assert conflicted(root) == []
-    result = run([tool("hadolint"), "--failure-threshold", "style", "Dockerfile"], cwd=root)
-    assert result.stdout.strip() == ""
+    kind = read_answers(root)["project_type"]
+    # The files this template made: a library's Dockerfile and a CLI's compose
+    # file are the public release's, left as they were.
+    if kind != "library":
+        result = run([tool("hadolint"), "--failure-threshold", "style", "Dockerfile"], cwd=root)
+        assert result.stdout.strip() == ""
     run([tool("just"), "--summary"], cwd=root)
-    run([tool("docker-compose"), "config", "--quiet"], cwd=root)
+    if kind in ("mcp_server", "web_service"):
+        run([tool("docker-compose"), "config", "--quiet"], cwd=root)
 
 
 def reword_comments(root: Path) -> None:

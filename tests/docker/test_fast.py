@@ -126,6 +126,9 @@ PRODUCTION_RECIPES = {
         "docker tag my-project:1.2.0 my-project:latest",
         PUSH_LATEST.format(registry=REGISTRY),
     ],
+}
+# The compose stack's recipes: only a program that serves has a stack.
+STACK_RECIPES = {
     "docker-compose-up": [
         LOCK,
         "docker build --tag my-project:latest .",
@@ -153,13 +156,23 @@ PRODUCTION_RECIPES = {
         "--quiet | xargs -r docker image rm --force",
     ],
 }
+# A one-shot program's image has no stack: its cleaning is of images alone.
+IMAGE_CLEANING = {
+    "docker-clean": [
+        "docker image prune --force --filter label=org.opencontainers.image.title=my-project",
+    ],
+    "docker-clean-all": [
+        "docker image prune --force --filter label=org.opencontainers.image.title=my-project",
+        "docker image ls --filter reference=my-project --filter reference=my-project-test "
+        "--quiet | xargs -r docker image rm --force",
+    ],
+}
 DOCKER_RUN = {
     "mcp_server": {"docker-run": ['shift; docker run --rm -i my-project:latest "$@"']},
     "web_service": {
         "docker-run 1.2.0": ['shift; docker run --rm -p 8000:8000 my-project:1.2.0 "$@"']
     },
     "cli_tool": {"docker-run latest stats": ['shift; docker run --rm -i my-project:latest "$@"']},
-    "library": {"docker-run": ['shift; docker run --rm -i my-project:latest "$@"']},
 }
 
 
@@ -183,8 +196,12 @@ OBSERVE = {
 SERVES_HTTP = [kind for kind in PROJECT_TYPES if effective(project_type=kind)["serves_http"]]
 
 
-def test_every_project_type_has_its_docker_run():
-    assert set(DOCKER_RUN) == set(PROJECT_TYPES)
+# Each type and strategy a render may have: a library has no production image.
+CASES = [(t, s) for t in PROJECT_TYPES for s in STRATEGIES if (t, s) != ("library", "production")]
+
+
+def test_every_type_with_a_production_image_has_its_docker_run():
+    assert set(DOCKER_RUN) == {t for t, s in CASES if s == "production"}
 
 
 def expected_recipes(project_type: str, strategy: str) -> dict[str, list[str]]:
@@ -192,11 +209,13 @@ def expected_recipes(project_type: str, strategy: str) -> dict[str, list[str]]:
     if strategy == "production":
         recipes |= PRODUCTION_RECIPES | DOCKER_RUN[project_type]
         if project_type in SERVES_HTTP:
-            recipes |= OBSERVE
+            recipes |= STACK_RECIPES | OBSERVE
+        else:
+            recipes |= IMAGE_CLEANING
     return recipes
 
 
-@pytest.fixture(params=[(t, s) for t in PROJECT_TYPES for s in STRATEGIES], ids="-".join)
+@pytest.fixture(params=CASES, ids="-".join)
 def docker_project(request, render):
     project_type, strategy = request.param
     root = render(project_type=project_type, include_docker=True, docker_strategy=strategy)
@@ -225,13 +244,12 @@ def test_hadolint_reports_nothing(docker_project):
 def dockerfile_policies(render, tmp_path_factory) -> dict:
     """checkov's Dockerfile results for every project type x strategy, from one run."""
     scanned = tmp_path_factory.mktemp("dockerfiles")
-    for project_type in PROJECT_TYPES:
-        for strategy in STRATEGIES:
-            root = render(project_type=project_type, include_docker=True, docker_strategy=strategy)
-            for dockerfile in dockerfiles(strategy):
-                case = scanned / f"{project_type}-{strategy}"
-                case.mkdir(exist_ok=True)
-                (case / dockerfile).write_text((root / dockerfile).read_text(encoding="utf-8"))
+    for project_type, strategy in CASES:
+        root = render(project_type=project_type, include_docker=True, docker_strategy=strategy)
+        for dockerfile in dockerfiles(strategy):
+            case = scanned / f"{project_type}-{strategy}"
+            case.mkdir(exist_ok=True)
+            (case / dockerfile).write_text((root / dockerfile).read_text(encoding="utf-8"))
     return checkov_results(scanned, "dockerfile")
 
 
@@ -331,7 +349,7 @@ def uncommented(example: str) -> str:
     return re.sub(r"(?m)^# ([A-Z][A-Z0-9_]*=)", r"\1", example)
 
 
-@pytest.mark.parametrize("project_type", PROJECT_TYPES)
+@pytest.mark.parametrize("project_type", SERVES_HTTP)
 def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, project_type):
     root = copy_of(render(project_type=project_type, include_docker=True), tmp_path)
     raw = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
@@ -339,10 +357,8 @@ def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, proj
     profiles = {
         "mcp_server": ["n8n", "observability", "dev"],
         "web_service": ["observability", "dev"],
-        "cli_tool": ["tools"],
-        "library": ["tools"],
     }
-    variants = [[]] + [["--profile", p] for p in profiles.get(project_type, [])]
+    variants = [[]] + [["--profile", p] for p in profiles[project_type]]
     example = (root / ".env.example").read_text(encoding="utf-8")
     # No .env; .env.example copied as is (must change nothing); every setting switched on.
     env_files = [None, example, uncommented(example)]
@@ -353,10 +369,7 @@ def test_compose_config_with_and_without_env_and_profiles(render, tmp_path, proj
         for variant in variants:
             config = compose_config(root, *variant)
             configs[(env_file, tuple(variant))] = config
-            service = config["services"].get(IMAGE)
-            if service is None:  # a tools-profile service outside its profile
-                assert project_type in ("cli_tool", "library") and not variant
-                continue
+            service = config["services"][IMAGE]
             assert service["image"] == f"{IMAGE}:latest"
             assert service["build"]["dockerfile"] == "Dockerfile"
             assert config["networks"][IMAGE]["name"] == f"{IMAGE}-network"

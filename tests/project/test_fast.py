@@ -509,7 +509,7 @@ def test_readme_prerequisites_name_what_the_commands_need(case):
     assert "`pipx install uv`" in section
     assert ("`uv tool install rust-just`" in section) == answers["include_justfile"]
     assert ("Docker 23 or newer" in section) == answers["include_docker"]
-    assert ("Compose v2" in section) == answers["docker_production"]
+    assert ("Compose v2" in section) == answers["image_serves_http"]
 
 
 def test_post_copy_message_names_only_what_the_project_has(case):
