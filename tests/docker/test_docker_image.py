@@ -390,7 +390,7 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
         # A one-shot command: no health check to run while it is not serving.
         health = "{{json .Config.Healthcheck}}"
         inspected = run([docker, "image", "inspect", "--format", health, name])
-        assert inspected.stdout.strip() == "null"
+        assert json.loads(inspected.stdout) == {"Test": ["NONE"]}
 
 
 # The threshold refusal runs the whole suite once more: shown once, on the

@@ -151,8 +151,10 @@ def test_the_pod_is_hardened_and_probed(chart):
     assert security["allowPrivilegeEscalation"] is False
     assert security["capabilities"] == {"drop": ["ALL"]}
     assert security["seccompProfile"] == {"type": "RuntimeDefault"}
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] == "/health"
+    # The web service's readiness fails while it drains (SERVICE_DRAIN_SECONDS).
+    ready = "/ready" if kind == "web_service" else "/health"
+    probes = {"startupProbe": "/health", "readinessProbe": ready, "livenessProbe": "/health"}
+    assert {probe: container[probe]["httpGet"]["path"] for probe in probes} == probes
     assert set(container["resources"]) == {"requests", "limits"}
     mounts = {mount["mountPath"]: mount for mount in container["volumeMounts"]}
     assert {"/tmp", "/app/ephemeral", "/app/data", "/run/secrets/app"} <= set(mounts)

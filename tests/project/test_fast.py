@@ -126,7 +126,7 @@ TYPE_FILES = {
     "cli_tool": {"src": ["__main__.py", "cli.py", "completion.py"], "tests": ["test_cli.py"]},
     "web_service": {
         "src": ["__main__.py", "app.py"],
-        "kit": KIT_FILES,
+        "kit": [*KIT_FILES, "logs.py"],
         "tests": [
             "conftest.py",
             "starter.py",
@@ -373,7 +373,9 @@ def test_recipes_pass_each_argument_as_the_user_quoted_it(render, project_type, 
         stub.chmod(0o755)
     env = {**os.environ, "DOCKER": str(stubs / "docker"), "PATH": f"{stubs}:{os.environ['PATH']}"}
     spaced = ["-k", "a or b", "tests/x y.py", "it's"]
-    calls = {"test": spaced, "docker-test": spaced, "docker-logs": ["--since", "1 hour"]}
+    calls = {"test": spaced, "docker-test": spaced}
+    if effective(**answers)["image_serves_http"]:
+        calls["docker-logs"] = ["--since", "1 hour"]
     if effective(**answers)["entry_module"]:
         calls["run"] = ["stats", "my file.txt", "it's"]
         calls["docker-run latest"] = ["stats", "my file.txt"]

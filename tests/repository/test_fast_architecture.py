@@ -78,7 +78,7 @@ def module_name(path) -> str:
 def mcp_modules() -> set[str]:
     """The modules a generated MCP server has, from the template's file names:
     the package's own, the machinery's as `kit/NAME` (less the image's health
-    check), the examples as `examples/`."""
+    check and the web service's own), the examples as `examples/`."""
     package = next((TEMPLATE_ROOT / "template" / "src").iterdir())
     found = set()
     for path in package.iterdir():
@@ -88,7 +88,7 @@ def mcp_modules() -> set[str]:
             found |= {
                 f"kit/{module_name(module)}"
                 for module in path.iterdir()
-                if "image_serves_http" not in module.name
+                if "image_serves_http" not in module.name and "'web_service'" not in module.name
             }
         elif path.name.startswith("{% if project_type == 'mcp_server' %}"):
             found.add(module_name(path))
