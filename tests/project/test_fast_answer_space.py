@@ -64,7 +64,7 @@ def check_with_each_formats_tools(root: Path, answers: dict) -> None:
         run([tool("just"), "--summary"], cwd=root)
     for dockerfile in sorted(root.glob("Dockerfile*")):
         run([tool("hadolint"), "--failure-threshold", "style", dockerfile.name], cwd=root)
-    if values["docker_production"]:
+    if values["image_serves_http"]:  # the compose stack
         run([tool("docker-compose"), "config", "--quiet"], cwd=root)
     for chart in sorted(root.glob("charts/*")):
         run([helm(), "lint", "--strict", str(chart)])

@@ -46,6 +46,7 @@ EXPECTED = [
     ("docker_production", True),
     ("docker_tests", True),
     ("image_serves_http", True),
+    ("settings_file", True),
     ("dotenv_settings", True),
     ("python_versions_tested", True),
     ("uv_version", True),

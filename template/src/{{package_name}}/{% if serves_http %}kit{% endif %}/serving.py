@@ -1,11 +1,11 @@
 """Serving HTTP with uvicorn, the same way for every project type that does:
 GET /health for probes, an access log only when asked for, a short shutdown.
 
-A server may drain: on SIGTERM, GET /ready answers 503 at once while the
-server goes on serving for `drain_seconds`, so that a load balancer stops
-sending it new requests before it stops accepting them; then it shuts down,
-letting the requests in flight finish. Ctrl-C, or a second signal, stops it
-at once.
+A server may drain: on SIGTERM, `draining` is set at once (the web service's
+/ready then answers 503) and the server goes on serving for `drain_seconds`,
+so that a load balancer stops sending it new requests before it stops
+accepting them; then it shuts down, letting the requests in flight finish.
+Ctrl-C, or a second signal, stops it at once.
 """
 
 from __future__ import annotations
@@ -37,13 +37,6 @@ draining = threading.Event()
 async def health(request: Request) -> JSONResponse:
     """GET /health: for probes, never behind a token."""
     return JSONResponse({"status": "ok", "name": NAME, "version": __version__})
-
-
-async def ready(request: Request) -> JSONResponse:
-    """GET /ready: whether to send this server new requests; 503 while it drains."""
-    if draining.is_set():
-        return JSONResponse({"status": "draining"}, status_code=503)
-    return JSONResponse({"status": "ready"})
 
 
 class QuietHealthChecks(logging.Filter):
