@@ -214,7 +214,7 @@ def expected_files(answers: dict) -> set[str]:
     if answers["kubernetes_chart"]:
         chart = f"charts/{answers['project_slug']}"
         files |= {f"{chart}/{name}" for name in CHART_FILES} | {"docs/kubernetes.md"}
-        if answers["settings_file"]:  # the settings file's ConfigMap
+        if answers["chart_settings"]:  # the settings file's ConfigMap
             files.add(f"{chart}/templates/settings.yaml")
     return files
 

@@ -46,7 +46,6 @@ EXPECTED = [
     ("docker_production", True),
     ("docker_tests", True),
     ("image_serves_http", True),
-    ("settings_file", True),
     ("dotenv_settings", True),
     ("python_versions_tested", True),
     ("uv_version", True),
@@ -62,6 +61,7 @@ EXPECTED = [
     ("n8n_workflow", True),
     ("include_kubernetes", False),
     ("kubernetes_chart", True),
+    ("chart_settings", True),
 ]
 EXPECTED_ORDER = [name for name, _ in EXPECTED]
 COMPUTED = tuple(name for name, computed in EXPECTED if computed)
