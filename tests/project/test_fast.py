@@ -654,6 +654,22 @@ def test_every_type_enforces_the_threshold_with_the_same_recipe_and_ci_step(rend
 
 
 @pytest.mark.parametrize(
+    ("project_type", "install"),
+    [
+        ("library", "pip install my-project"),
+        ("cli_tool", "uv tool install my-project"),
+        ("cli_tool", "pipx install my-project"),
+    ],
+)
+def test_a_package_readme_opens_with_how_users_install_it(render, project_type, install):
+    """The README is the PyPI page: its users' install line comes before the
+    contributors' sections."""
+    readme = (render(project_type=project_type) / "README.md").read_text(encoding="utf-8")
+    assert install in readme
+    assert readme.index(install) < readme.index("## Prerequisites")
+
+
+@pytest.mark.parametrize(
     "answers", [{}, {"include_examples": False}], ids=["examples", "no-examples"]
 )
 def test_the_readme_names_what_is_there(render, answers):

@@ -76,6 +76,30 @@ def test_the_registry_limit_is_an_mcp_servers_alone(tmp_path):
     assert f'description = "{description}"' in (tmp_path / "pyproject.toml").read_text()
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"docker_strategy": "production"},
+            "a library has no program to run in a production image",
+        ),
+        (
+            {"include_tests": False},
+            "include_docker gives a library its test image alone, which needs include_tests",
+        ),
+    ],
+)
+def test_a_library_gets_no_production_image(tmp_path, data, message):
+    """A library's Docker support is its test image: a production image for
+    it is refused, as is Docker without the tests the test image runs."""
+    answers = {"project_type": "library", "include_docker": True, **data}
+    with pytest.raises(ValueError, match=message):
+        copier.run_copy(
+            str(TEMPLATE_ROOT), tmp_path / "p", data=answers, defaults=True, unsafe=False
+        )
+    assert not (tmp_path / "p").exists() or not any((tmp_path / "p").iterdir())
+
+
 def copier_cli_copy(destination, *data: str) -> subprocess.CompletedProcess:
     """`copier copy --defaults --data ...` as a user types it."""
     options = [arg for pair in data for arg in ("--data", pair)]
