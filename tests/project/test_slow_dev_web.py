@@ -50,7 +50,8 @@ def test_just_dev_restarts_the_service_on_each_save_without_a_traceback(installe
         assert greeting(url) == "Hello, Ada!"
         for word in ("Howdy", "Hi"):
             app.write_text(original.replace('"Hello, {name}!"', f'"{word}, {{name}}!"'))
-            until(lambda: greeting(url) == f"{word}, Ada!" or None, 30, log.read_text)
+            wanted = f"{word}, Ada!"
+            until(lambda want=wanted: greeting(url) == want or None, 30, log.read_text)
     finally:
         app.write_text(original, encoding="utf-8")
         os.killpg(process.pid, signal.SIGINT)
