@@ -17,7 +17,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from commands import free_port, processes_carrying, tool, until, wait_for_url
+from commands import free_port, just_dev, processes_carrying, until, wait_for_url
 from documented import MCP_INSTALL, install_group
 from example_server import TOOLS
 from mcp import Client
@@ -70,15 +70,7 @@ def test_just_dev_serves_each_save_and_survives_a_syntax_error(installed, tools_
     port = free_port()
     env = {**env, "MCP_SERVER_PORT": str(port)}
     errors = tmp_path / "dev.log"
-    with errors.open("w") as log:
-        process = subprocess.Popen(
-            [tool("just"), "dev"],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = just_dev(root, env, errors)
     url = f"http://127.0.0.1:{port}/mcp"
     try:
         wait_for_url(f"http://127.0.0.1:{port}/health", process)
@@ -146,15 +138,7 @@ def test_just_dev_leaves_no_process_and_a_free_port(installed, ending, tmp_path)
     port = free_port()
     token = uuid.uuid4().hex
     env = {**project.env, "MCP_SERVER_PORT": str(port), "DEV_RUN": token}
-    with (tmp_path / "dev.log").open("w") as log:
-        process = subprocess.Popen(
-            [tool("just"), "dev"],
-            cwd=project.root,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # a terminal's foreground group of its own
-        )
+    process = just_dev(project.root, env, tmp_path / "dev.log")
     try:
         wait_for_url(f"http://127.0.0.1:{port}/health", process)
         # The watcher, the server and its spare.

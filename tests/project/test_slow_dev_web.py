@@ -8,11 +8,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import urllib.error
 import urllib.request
 
-from commands import free_port, tool, until, wait_for_url
+from commands import free_port, just_dev, until, wait_for_url
 from documented import install_group
 from questions import effective
 
@@ -35,15 +34,7 @@ def test_just_dev_restarts_the_service_on_each_save_without_a_traceback(installe
     original = app.read_text(encoding="utf-8")
     port = free_port()
     log = tmp_path / "dev.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [tool("just"), "dev"],
-            cwd=project.root,
-            env={**project.env, "SERVICE_PORT": str(port)},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = just_dev(project.root, {**project.env, "SERVICE_PORT": str(port)}, log)
     url = f"http://127.0.0.1:{port}/hello/Ada"
     try:
         wait_for_url(f"http://127.0.0.1:{port}/health", process)

@@ -222,6 +222,20 @@ def docker_env(docker: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def just_dev(root: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`just dev` in root, its output in log, in a session of its own: the
+    foreground group a terminal would give it, for signals to the group."""
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [tool("just"), "dev"],
+            cwd=root,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 now, for a process a test starts."""
     with socket.socket() as sock:

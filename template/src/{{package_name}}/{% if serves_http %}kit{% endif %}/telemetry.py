@@ -43,8 +43,9 @@ EXPORTERS = {
     "metrics": ("otlp", "prometheus", "console", "none"),
     "logs": ("otlp", "console", "none"),
 }
-# Probes ask every few seconds: a span for each would drown the requests.
-NOT_TRACED = "/health$"
+# The probes (serving.PROBES) ask every few seconds: a span for each would
+# drown the requests. A comma-separated list of patterns.
+NOT_TRACED = "/health$,/ready$"
 
 
 def resource_attributes(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
