@@ -194,6 +194,8 @@ def expected_files(answers: dict) -> set[str]:
         files |= {f".github/workflows/{name}" for name in ALWAYS_WORKFLOWS}
     if answers["include_justfile"]:
         files.add("justfile")
+    if answers["include_docs"]:
+        files |= {"mkdocs.yml", "scripts/docs_site.py", "docs/index.md", "docs/reference.md"}
     if answers["include_docker"]:
         files |= {".dockerignore", "docs/docker.md"}
         if answers["include_github_actions"]:

@@ -30,6 +30,7 @@ EXPECTED = [
     ("include_pre_commit", False),
     ("include_github_actions", False),
     ("include_justfile", False),
+    ("include_docs", False),
     ("license", False),
     ("pypi_auth_method", False),
     ("copyright_year", False),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from commands import copy_of, project_env, python_dir, run, tool
+from docs_site import REFERENCE, reference_anchors
 from documented import MCP_INSTALL, install_group
 from edits import (
     RELEASE_NOTE,
@@ -81,6 +82,10 @@ def test_project_installs_and_passes_its_own_gates(installed, project_type):
     assert coverage_verdict(tests) == "85% reached"
     # Every line a new project has is tested, so any threshold copier.yml takes passes.
     assert total_coverage(tests) == "100%"
+    # The documentation site, built strictly by the README's `just docs-build`.
+    assert ran_output(project, "just docs-build") is not None
+    reference = (root / "site" / "reference" / "index.html").read_text(encoding="utf-8")
+    assert set(REFERENCE[project_type]) <= reference_anchors(reference)
     run([just, "build"], cwd=root, env=env)
     assert list((root / "dist").glob("*.whl")), "just build made no wheel"
     # The pre-commit hooks run the project's locked tools: offline, on every file.

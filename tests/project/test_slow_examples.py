@@ -1,6 +1,7 @@
 """Slow tier: the MCP server's examples are a leaf. Left out at `copier copy`,
 the server starts and lists no tools, and the README's first tool and its
-test go in where it says, lint clean (`just lint`) and pass. Deleted by hand
+test go in where it says, lint clean (`just lint`), pass, and show in the
+documentation site's reference (`just docs-build`). Deleted by hand
 as the README says, they leave the same code and tests, which lint clean and
 list no tools."""
 
@@ -57,6 +58,10 @@ def test_without_examples_the_server_takes_the_first_tool_lint_clean(render, tmp
     ran = run([tool("just"), "test", "tests/test_tools.py", "-v"], cwd=root, env=env).stdout
     assert "test_shout PASSED" in ran and "test_every_tool_says_what_it_does" in ran
     assert listed_tools(root) == ["shout"]
+    # The documentation site's reference has it, from the server, with no doc edit.
+    run([tool("just"), "docs-build"], cwd=root, env=env, timeout=600)
+    reference = (root / "site" / "reference" / "index.html").read_text(encoding="utf-8")
+    assert 'id="shout"' in reference and "Repeat the text in capitals." in reference
 
 
 def drop_examples(root: Path) -> None:
