@@ -126,7 +126,7 @@ TYPE_FILES = {
     "cli_tool": {"src": ["__main__.py", "cli.py", "completion.py"], "tests": ["test_cli.py"]},
     "web_service": {
         "src": ["__main__.py", "app.py"],
-        "kit": [*KIT_FILES, "logs.py"],
+        "kit": [*KIT_FILES, "drain.py", "logs.py"],
         "tests": [
             "conftest.py",
             "starter.py",

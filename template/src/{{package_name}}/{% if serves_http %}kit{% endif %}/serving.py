@@ -1,20 +1,11 @@
 """Serving HTTP with uvicorn, the same way for every project type that does:
 GET /health for probes, an access log only when asked for, a short shutdown.
-
-A server may drain: on SIGTERM, `draining` is set at once (the web service's
-/ready then answers 503) and the server goes on serving for `drain_seconds`,
-so that a load balancer stops sending it new requests before it stops
-accepting them; then it shuts down, letting the requests in flight finish.
-Ctrl-C, or a second signal, stops it at once.
 """
 
 from __future__ import annotations
 
 import logging
-import signal
-import threading
-import time
-from types import FrameType
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -30,8 +21,6 @@ from .env import NAME
 SHUTDOWN_GRACE_SECONDS = 2
 # The probes' routes: never behind a token, never in the access log.
 PROBES = ("/health", "/ready")
-# Set by the first SIGTERM: the server is draining.
-draining = threading.Event()
 
 
 async def health(request: Request) -> JSONResponse:
@@ -47,30 +36,6 @@ class QuietHealthChecks(logging.Filter):
         return not any(f"GET {probe} " in message for probe in PROBES)
 
 
-class DrainingServer(uvicorn.Server):
-    """uvicorn, which on the first SIGTERM sets `draining` and serves on for
-    `drain_seconds` before its graceful shutdown."""
-
-    def __init__(self, config: uvicorn.Config, drain_seconds: float) -> None:
-        super().__init__(config)
-        self.drain_seconds = drain_seconds
-        self.deadline: float | None = None
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if sig == signal.SIGTERM and self.drain_seconds > 0 and self.deadline is None:
-            draining.set()
-            self.deadline = time.monotonic() + self.drain_seconds
-            logging.getLogger(__name__).info("draining for %s s", self.drain_seconds)
-            return
-        draining.set()
-        super().handle_exit(sig, frame)
-
-    async def on_tick(self, counter: int) -> bool:
-        if self.deadline is not None and time.monotonic() >= self.deadline:
-            self.should_exit = True
-        return await super().on_tick(counter)
-
-
 def run(
     app: ASGIApp,
     host: str,
@@ -78,13 +43,14 @@ def run(
     log_level: str,
     *,
     access_log: bool,
-    drain_seconds: float = 0,
     log_config: dict[str, Any] | None = None,
+    server: Callable[[uvicorn.Config], uvicorn.Server] = uvicorn.Server,
 ) -> None:
     """Serve `app` until the process is stopped; a line per request when `access_log`.
     Off by default: writing it is up to a tenth of the CPU of a small request
     (docs/observability.md), and traces (OTEL_*) record each request anyway.
-    `log_config` replaces uvicorn's own (logging.config.dictConfig)."""
+    `log_config` replaces uvicorn's own (logging.config.dictConfig); `server`
+    makes the uvicorn server from its config (the web service's drains)."""
     # http="auto": httptools (a dependency) where it installs, else h11. uvloop
     # is left out: it would add 16 MB to the image.
     config = uvicorn.Config(
@@ -98,4 +64,4 @@ def run(
     )
     # After uvicorn.Config, which sets up uvicorn's loggers.
     logging.getLogger("uvicorn.access").addFilter(QuietHealthChecks())
-    DrainingServer(config, drain_seconds).run()
+    server(config).run()
