@@ -22,6 +22,7 @@ WRITES = {
     ("release.yml", "dist"): {"id-token", "attestations"},  # sign the build provenance
     ("release.yml", "pypi"): {"id-token"},  # trusted publishing only
     ("release.yml", "github"): {"contents"},  # create the release
+    ("release.yml", "docs"): {"contents"},  # commit the site's version to gh-pages
     ("docker.yml", "image"): {"security-events"},  # upload the scan's SARIF
     ("docker.yml", "push"): {"packages"},  # push to ghcr.io
     ("codeql.yml", "analyze"): {"security-events"},  # upload CodeQL's results
@@ -66,12 +67,14 @@ def test_release_jobs_follow_the_pypi_answer(render, method):
     jobs = release["jobs"]
     published = method != "none"
     # An MCP server (the default) also packs its bundle and, where PyPI has
-    # the release, publishes its registry entry after it.
-    expected = {"check", "dist", "bundle", "github"}
+    # the release, publishes its registry entry after it; the documentation
+    # site (on by default) is published after the GitHub release.
+    expected = {"check", "dist", "bundle", "github", "docs"}
     assert set(jobs) == expected | ({"pypi", "registry"} if published else set())
     assert jobs["dist"]["needs"] == jobs["bundle"]["needs"] == "check"
     before_github = {"check", "dist", "bundle"} | ({"pypi"} if published else set())
     assert set(jobs["github"]["needs"]) == before_github
+    assert set(jobs["docs"]["needs"]) == {"check", "github"}
     if not published:
         return
     assert set(jobs["registry"]["needs"]) == {"pypi", "github"}
@@ -94,7 +97,7 @@ def test_release_jobs_follow_the_pypi_answer(render, method):
 )
 def test_only_an_mcp_server_has_a_bundle_and_a_registry_entry(render, project_type):
     jobs = load_workflow(render(project_type=project_type), "release.yml")["jobs"]
-    assert set(jobs) == {"check", "dist", "pypi", "github"}
+    assert set(jobs) == {"check", "dist", "pypi", "github", "docs"}
 
 
 def test_the_registry_job_runs_a_pinned_publisher_it_has_checked(render):
