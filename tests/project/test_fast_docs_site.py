@@ -59,6 +59,16 @@ def test_the_site_builds_strictly_with_the_codes_reference(render, project_type,
 
 
 @pytest.mark.parametrize("project_type", choices("project_type"))
+def test_the_sites_tools_stay_out_of_the_default_install(render, project_type):
+    """`uv sync` (`just install`) takes the dev group alone: uv's default, unchanged."""
+    pyproject = tomllib.loads((render(project_type=project_type) / "pyproject.toml").read_text())
+    groups = pyproject["dependency-groups"]
+    assert any(tool.startswith("mkdocs>=1.6,<2") for tool in groups["docs"])
+    assert not [tool for tool in groups["dev"] if tool.startswith(("mkdocs", "mike"))]
+    assert "default-groups" not in pyproject.get("tool", {}).get("uv", {})
+
+
+@pytest.mark.parametrize("project_type", choices("project_type"))
 def test_without_the_site_nothing_of_it_is_there(render, project_type):
     root = render(project_type=project_type, include_docs=False)
     assert not (root / "mkdocs.yml").exists()

@@ -66,7 +66,7 @@ INSTALLS = {kind: {"project_type": kind} for kind in PROJECT_TYPES} | {"mcp_serv
     "project_type",
     [pytest.param(kind, marks=install_group(**INSTALLS[kind])) for kind in PROJECT_TYPES],
 )
-def test_project_installs_and_passes_its_own_gates(installed, project_type):
+def test_project_installs_and_passes_its_own_gates(installed, project_type, tmp_path_factory):
     """The install its docs did (`just install`, `just lint`, `just coverage` ran
     there), then the build and a release, as the README and docs/releasing.md say."""
     project = installed(**INSTALLS[project_type])
@@ -112,6 +112,8 @@ def test_project_installs_and_passes_its_own_gates(installed, project_type):
         packed = {Path(*Path(name).parts[1:]) for name in sdist.getnames()}
     tests = {path.relative_to(root) for path in (root / "tests").rglob("*.py")}
     assert tests and tests <= packed, "the sdist lacks the tests"
+    if project_type == THRESHOLD_CASE:  # the quickest site to build
+        check_the_docs_job_publishes_the_version(root, env, tmp_path_factory.mktemp("pages"))
     if project_type != THRESHOLD_CASE:
         return
     raise_threshold_above_reach(root, "my_project")
@@ -122,6 +124,35 @@ def test_project_installs_and_passes_its_own_gates(installed, project_type):
     in_ci = run(["bash", "-c", ci_steps(root)["Test"]], cwd=root, env=env, check=False)
     assert in_ci.returncode != 0, "CI does not read the threshold from pyproject.toml"
     assert coverage_verdict(in_ci.stdout) == "100% not reached"
+
+
+def check_the_docs_job_publishes_the_version(root: Path, env: dict[str, str], work: Path) -> None:
+    """release.yml's docs step, run as the runner would for two releases (each
+    in a fresh clone's state: no local gh-pages branch), against a bare
+    repository standing in for GitHub (git's insteadOf): the gh-pages branch
+    keeps each version's site, `latest` is the newest, and mike lists both."""
+    pages = work / "pages.git"
+    git("init", "-q", "--bare", str(pages), cwd=work)
+    token, repository = "a-token", "acme/my-project"
+    config = work / "gitconfig"
+    remote = f"https://x-access-token:{token}@github.com/{repository}.git"
+    config.write_text(f'[url "{pages.as_uri()}"]\n\tinsteadOf = {remote}\n', encoding="utf-8")
+    runner = {**env, "GH_TOKEN": token, "GITHUB_REPOSITORY": repository}
+    runner["GIT_CONFIG_GLOBAL"] = str(config)
+    publish = step_runs(root, "release.yml", "docs")["Publish this version of the site as latest"]
+    for tag in ("v0.2.0", "v0.3.0"):
+        try:
+            run(["bash", "-c", publish], cwd=root, env={**runner, "TAG": tag}, timeout=600)
+        finally:
+            git("remote", "remove", "pages", cwd=root)
+            git("branch", "-D", "gh-pages", cwd=root)
+    published = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=pages).split())
+    assert {"0.2.0/index.html", "0.3.0/index.html", "latest/index.html"} <= published
+    versions = json.loads(git("show", "gh-pages:versions.json", cwd=pages))
+    assert [(v["version"], v["aliases"]) for v in versions] == [
+        ("0.3.0", ["latest"]),
+        ("0.2.0", []),
+    ]
 
 
 def ran_output(project, command: str) -> str | None:
