@@ -42,11 +42,17 @@ def test_the_config_loads_with_its_plugins_and_hook(render, project_type):
     assert config["hooks"] == ["scripts/docs_site.py"]
 
 
+# Docker and the chart add their pages (docs/docker.md, docs/kubernetes.md).
+PAGES = {"include_docker": True, "include_kubernetes": True}
+
+
 @pytest.mark.parametrize("project_type", [kind for kind in REFERENCE if kind != "mcp_server"])
-def test_the_site_builds_strictly_with_the_codes_reference(render, project_type, tmp_path):
+@pytest.mark.parametrize("pages", [{}, PAGES], ids=["plain", "docker-and-chart"])
+def test_the_site_builds_strictly_with_the_codes_reference(render, project_type, pages, tmp_path):
     # On the oldest Python, which this repository's own interpreter reads: the
     # reference parses the code with it (the slow tier builds the default's).
-    root = copy_of(render(project_type=project_type, python_version=OLDEST), tmp_path)
+    answers = {"project_type": project_type, "python_version": OLDEST, **pages}
+    root = copy_of(render(**answers), tmp_path)
     site = tmp_path / "site"
     run([tool("mkdocs"), "build", "--strict", "--site-dir", str(site)], cwd=root)
     reference = (site / "reference" / "index.html").read_text(encoding="utf-8")
