@@ -62,6 +62,7 @@ def test_without_examples_the_server_takes_the_first_tool_lint_clean(render, tmp
     run([tool("just"), "docs-build"], cwd=root, env=env, timeout=600)
     reference = (root / "site" / "reference" / "index.html").read_text(encoding="utf-8")
     assert 'id="shout"' in reference and "Repeat the text in capitals." in reference
+    assert reference.count("<p>None.</p>") == 2, "no resources and no prompts, said so"
 
 
 def drop_examples(root: Path) -> None:
