@@ -15,12 +15,11 @@ from starlette.types import ASGIApp
 from uvicorn.config import LOGGING_CONFIG
 
 from .. import __version__
+from .access import PROBES
 from .env import NAME
 
 # Open streams would otherwise hold `docker stop` until the 10 s kill.
 SHUTDOWN_GRACE_SECONDS = 2
-# The probes' routes: never behind a token, never in the access log.
-PROBES = ("/health", "/ready")
 
 
 async def health(request: Request) -> JSONResponse:

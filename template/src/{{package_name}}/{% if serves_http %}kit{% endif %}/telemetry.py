@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .access import PROBES
 from .env import NAME, ConfigError, check_port_free, choice, flag, port, text, url
 
 if TYPE_CHECKING:
@@ -43,9 +44,9 @@ EXPORTERS = {
     "metrics": ("otlp", "prometheus", "console", "none"),
     "logs": ("otlp", "console", "none"),
 }
-# The probes (serving.PROBES) ask every few seconds: a span for each would
-# drown the requests. A comma-separated list of patterns.
-NOT_TRACED = "/health$,/ready$"
+# The probes ask every few seconds: a span for each would drown the requests.
+# A comma-separated list of patterns.
+NOT_TRACED = ",".join(f"{probe}$" for probe in PROBES)
 
 
 def resource_attributes(env: Mapping[str, str], name: str) -> tuple[tuple[str, str], ...]:
