@@ -10,7 +10,7 @@ import time
 import tomllib
 
 import pytest
-from commands import TEMPLATE_ROOT
+from commands import TEMPLATE_ROOT, executable
 from shell import shellcheck
 from stub_machine import PACKAGES, STUBS, StubMachine
 
@@ -289,8 +289,7 @@ def test_system_tools_names_what_apt_cannot_install_and_installs_the_rest(machin
 
 def test_system_tools_without_root_says_what_it_cannot_install(machine):
     user = machine(installed=tuple(c for c in EVERYTHING if c not in ("debootstrap", "uv")))
-    (user.stubs / "id").write_text("#!/bin/sh\necho 1000\n")
-    (user.stubs / "id").chmod(0o755)
+    executable(user.stubs / "id", "#!/bin/sh\necho 1000\n")
     result = user.run("system-tools.sh")
     assert result.returncode == 1
     assert error_lines(result) == ["system-tools: not root, cannot install: debootstrap"]

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from commands import checkov_results, copy_of, run, tool, tool_env
+from commands import checkov_results, copy_of, executable, run, tool, tool_env
 from n8n import VERSION as N8N_TESTED
-from questions import choices, effective
+from questions import choices, docker_strategies, effective
 
 PROJECT_TYPES = choices("project_type")
-STRATEGIES = choices("docker_strategy")
 IMAGE = "my-project"
 REGISTRY = "ghcr.io/your-username"
 # docker-verify is a script: its first lines are pinned here, what the script
@@ -197,7 +196,7 @@ SERVES_HTTP = [kind for kind in PROJECT_TYPES if effective(project_type=kind)["s
 
 
 # Each type and strategy a render may have: a library has no production image.
-CASES = [(t, s) for t in PROJECT_TYPES for s in STRATEGIES if (t, s) != ("library", "production")]
+CASES = [(kind, strategy) for kind in PROJECT_TYPES for strategy in docker_strategies(kind)]
 
 
 def test_every_type_with_a_production_image_has_its_docker_run():
@@ -319,10 +318,10 @@ def test_docker_coverage_ends_with_the_tests_status(render, tmp_path, ending):
     """Its cleanup never fails a run that passed, and never hides the tests' status."""
     (start, cp, rm), expected = COVERAGE_ENDINGS[ending]
     docker = tmp_path / "docker"
-    docker.write_text(
-        f'#!/bin/sh\ncase "$1" in start) exit {start} ;; cp) exit {cp} ;; rm) exit {rm} ;; esac\n'
+    executable(
+        docker,
+        f'#!/bin/sh\ncase "$1" in start) exit {start} ;; cp) exit {cp} ;; rm) exit {rm} ;; esac\n',
     )
-    docker.chmod(0o755)
     root = render(include_docker=True)
     env = {**dry_run_env(), "DOCKER": str(docker)}
     # --no-deps: the image is the stub's; what is checked is the script's ending.
@@ -445,13 +444,12 @@ PUSH_ENDINGS = {
 @pytest.mark.parametrize("ending", list(PUSH_ENDINGS))
 def test_docker_push_fails_in_one_line_that_says_why(render, tmp_path, ending):
     status, last_line, message = PUSH_ENDINGS[ending]
-    docker = tmp_path / "docker"
-    docker.write_text(
+    docker = executable(
+        tmp_path / "docker",
         '#!/bin/sh\necho "$*" >> "$0.log"\n'
         'if [ "$1" = push ]; then echo "The push refers to repository [x]"; '
-        f"echo '{last_line}' >&2; exit {status}; fi\n"
+        f"echo '{last_line}' >&2; exit {status}; fi\n",
     )
-    docker.chmod(0o755)
     root = render(include_docker=True)
     env = {**dry_run_env(), "DOCKER": str(docker)}
     result = run(
@@ -477,8 +475,7 @@ def test_builds_keep_the_health_check_under_podman(render, tmp_path):
     (or --format) says docker: every build recipe runs with it. (A real podman
     build keeps it: test_podman.py.)"""
     podman = tmp_path / "podman"
-    podman.write_text('#!/bin/sh\necho "$1 format=$BUILDAH_FORMAT"\n')
-    podman.chmod(0o755)
+    executable(podman, '#!/bin/sh\necho "$1 format=$BUILDAH_FORMAT"\n')
     root = render(include_docker=True)
     env = {**dry_run_env(), "DOCKER": str(podman)}
     for recipe in ("docker-build", "docker-build-test"):

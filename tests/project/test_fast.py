@@ -17,9 +17,16 @@ import copier
 import jinja2
 import pytest
 import yaml
-from commands import TEMPLATE_ROOT, copy_of, run, text_of, tool
+from commands import TEMPLATE_ROOT, copy_of, executable, run, text_of, tool
 from distribution import check_the_distribution_files
-from questions import CONFIG, QUESTIONS, check_answer_keys, choices, effective
+from questions import (
+    CONFIG,
+    QUESTIONS,
+    check_answer_keys,
+    choices,
+    docker_strategies,
+    effective,
+)
 from shell import recipe_findings
 from workflows import step_runs, zizmor_findings, zizmor_findings_allowed
 
@@ -370,9 +377,7 @@ def test_recipes_pass_each_argument_as_the_user_quoted_it(render, project_type, 
     root = copy_of(render(**answers), tmp_path)
     stubs = tmp_path / "stubs"
     for stub in [root / ".venv" / "bin" / "python", stubs / "docker", stubs / "helm", stubs / "uv"]:
-        stub.parent.mkdir(parents=True, exist_ok=True)
-        stub.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
-        stub.chmod(0o755)
+        executable(stub, '#!/bin/sh\nprintf "%s\\n" "$@"\n')
     env = {**os.environ, "DOCKER": str(stubs / "docker"), "PATH": f"{stubs}:{os.environ['PATH']}"}
     spaced = ["-k", "a or b", "tests/x y.py", "it's"]
     calls = {"test": spaced, "docker-test": spaced}
@@ -395,15 +400,11 @@ def test_just_run_and_dev_serve_with_the_settings_in_dotenv(render, project_type
     """`.env.example` says `just run` and `just dev` read .env: a stub
     .venv/bin/python prints the port variable the program would read."""
     root = copy_of(render(project_type=project_type), tmp_path)
-    variable = f"{effective(project_type=project_type)['env_prefix']}_PORT"
-    if project_type == "mcp_server":
-        variable = "MCP_SERVER_PORT"
+    # The port's variable beside the address's: SERVICE_PORT, MCP_SERVER_PORT.
+    variable = effective(project_type=project_type)["host_variable"].removesuffix("HOST") + "PORT"
     assert f"# {variable}=" in (root / ".env.example").read_text(encoding="utf-8")
     (root / ".env").write_text(f"{variable}=9005\n", encoding="utf-8")
-    stub = root / ".venv" / "bin" / "python"
-    stub.parent.mkdir(parents=True)
-    stub.write_text(f'#!/bin/sh\necho "${{{variable}:-unset}}"\n', encoding="utf-8")
-    stub.chmod(0o755)
+    executable(root / ".venv" / "bin" / "python", f'#!/bin/sh\necho "${{{variable}:-unset}}"\n')
     for recipe in ["run", "dev"]:
         assert run([tool("just"), recipe], cwd=root).stdout.strip() == "9005", recipe
 
@@ -420,10 +421,10 @@ MCP_ONLY = re.compile(
 @pytest.mark.parametrize(
     ("project_type", "strategy"),
     [
-        (kind, s)
+        (kind, strategy)
         for kind in choices("project_type")
         if kind != "mcp_server"
-        for s in choices("docker_strategy")
+        for strategy in docker_strategies(kind)
     ],
 )
 def test_no_mcp_word_file_or_value_in_another_type(render, project_type, strategy):

@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from commands import copy_of, run, tool, tool_env
+from commands import copy_of, executable, run, tool, tool_env
 from distribution import REGISTRY_SCHEMA
 from edits import RELEASE_NOTE, write_release_notes
 from template_repo import GIT_IDENTITY, commit, git
@@ -96,10 +96,7 @@ STOPPING_HOOKS = {
 
 @pytest.mark.parametrize("hook", list(STOPPING_HOOKS))
 def test_a_commit_that_a_hook_stops_leaves_the_tree_as_it_was(project, hook):
-    hooks = project / ".git" / "hooks"
-    hooks.mkdir(exist_ok=True)
-    (hooks / "pre-commit").write_text("#!/bin/sh\n" + STOPPING_HOOKS[hook], encoding="utf-8")
-    (hooks / "pre-commit").chmod(0o755)
+    executable(project / ".git" / "hooks" / "pre-commit", "#!/bin/sh\n" + STOPPING_HOOKS[hook])
     before = git("rev-parse", "HEAD", cwd=project)
     result = release(project, "0.2.0")
     assert result.returncode != 0

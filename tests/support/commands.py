@@ -149,6 +149,14 @@ def copy_of(project: Path, parent: Path) -> Path:
     return destination
 
 
+def executable(path: Path, text: str) -> Path:
+    """A script at path (its folder made if need be) that its owner may run."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
 def text_of(path: Path) -> str:
     """A file's text; empty for a binary file (the icon)."""
     try:

@@ -65,6 +65,15 @@ def is_asked(question: str, values: dict) -> bool:
     return bool(when)
 
 
+def docker_strategies(project_type: str) -> list[str]:
+    """The docker_strategy a render of this type with Docker can have: every
+    choice where copier asks, else the default alone (a library's test image)."""
+    values = effective(project_type=project_type, include_docker=True)
+    if is_asked("docker_strategy", values):
+        return choices("docker_strategy")
+    return [values["docker_strategy"]]
+
+
 def refusal(question: str, answer, values: dict) -> str:
     """What the question's validator says of the answer ("" when it accepts it),
     given the values before it."""

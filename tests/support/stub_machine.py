@@ -24,7 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-from commands import TEMPLATE_ROOT, processes_carrying
+from commands import TEMPLATE_ROOT, executable, processes_carrying
 
 # The real commands a CI script may use, as a machine of any kind has them.
 BASE_COMMANDS = [
@@ -88,9 +88,8 @@ class StubMachine:
         for stub in STUBS.iterdir():
             shutil.copy2(stub, self.state / "available" / stub.name)
         for command in PRESENT_ONLY:
-            stub = self.state / "available" / command
-            stub.write_text(f'#!/bin/bash\necho "{command} $*" >>"$STUB_STATE/calls"\n')
-            stub.chmod(0o755)
+            stub_script = f'#!/bin/bash\necho "{command} $*" >>"$STUB_STATE/calls"\n'
+            executable(self.state / "available" / command, stub_script)
         # binfmt_misc, mounted, with no handler registered yet (update-binfmts registers).
         self.binfmt = self.state / "binfmt_misc"
         self.binfmt.mkdir()
