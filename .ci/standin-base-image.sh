@@ -5,6 +5,7 @@
 #
 #   .ci/standin-base-image.sh 3.13         # Debian trixie's Python 3.13
 #   .ci/standin-base-image.sh 3.11         # Debian bookworm's Python 3.11
+#   .ci/standin-base-image.sh 3.15         # Debian forky's Python 3.15 (3.14 too)
 #   .ci/standin-base-image.sh 3.13 arm64   # python:3.13-slim-arm64, under qemu
 #
 # Another architecture than the machine's is debootstrapped under emulation
@@ -29,7 +30,8 @@ fail() { echo "standin-base-image: $*" >&2; exit 1; }
 case "$version" in
     3.11) suite=bookworm ;;
     3.13) suite=trixie ;;
-    *) echo "standin-base-image: no Debian release ships Python $version; use 3.11 or 3.13" >&2; exit 2 ;;
+    3.14 | 3.15) suite=forky ;;
+    *) echo "standin-base-image: no Debian release ships Python $version; use 3.11, 3.13, 3.14 or 3.15" >&2; exit 2 ;;
 esac
 
 if "$DOCKER" image inspect "$tag" >/dev/null 2>&1; then
@@ -63,12 +65,18 @@ trap cleanup EXIT
 work=$(mktemp -d "${TMPDIR:-/tmp}/standin-base.XXXXXX")
 rootfs="$work/rootfs"
 
+# Every Debian release bootstraps with sid's script: the machine's debootstrap
+# may predate the release (bookworm's has no forky). forky's python3 is 3.14;
+# its python3.15 sits beside it, and python3 is made to point at the one asked
+# for, as in python:<version>-slim (Debian's pip runs on either).
 debootstrap --variant=minbase --arch="$arch" \
-    --include=python3,python3-venv,python3-pip,ca-certificates \
-    "$suite" "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+    --include="python$version,python$version-venv,python3-pip,ca-certificates" \
+    "$suite" "$rootfs" http://deb.debian.org/debian /usr/share/debootstrap/scripts/sid \
+    >"$work/debootstrap.log" 2>&1 \
     || { echo "standin-base-image: debootstrap of $suite failed; its last lines:" >&2
          tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
 
+ln -sf "python$version" "$rootfs/usr/bin/python3"
 ln -sf python3 "$rootfs/usr/bin/python"
 ln -sf pip3 "$rootfs/usr/bin/pip"
 rm -f "$rootfs"/usr/lib/python3*/EXTERNALLY-MANAGED

@@ -19,7 +19,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 _QUESTIONS = yaml.safe_load((REPO / "copier.yml").read_text(encoding="utf-8"))
-PYTHON_VERSIONS = tuple(_QUESTIONS["python_version"]["choices"])
+# python_version offers these (its choices are rendered from this list).
+PYTHON_VERSIONS = tuple(_QUESTIONS["python_versions"]["default"])
 LICENSES = tuple(_QUESTIONS["license"]["choices"])
 LICENSE_MARKERS = {
     "MIT License": "MIT",

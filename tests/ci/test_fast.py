@@ -19,7 +19,9 @@ EVERYTHING = (
     *("dockerd", "docker", "debootstrap", "npm", "prometheus", "docker-registry"),
     *("htpasswd", "openssl", "podman", "uv"),
 )
-BASES = ("python:3.13-slim", "python:3.11-slim")
+# The stand-in bases .ci/run makes, as it names them.
+_RUN = (TEMPLATE_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+BASES = tuple(f"python:{v}-slim" for v in re.search(r"^bases=\((.+)\)$", _RUN, re.M)[1].split())
 
 
 @pytest.fixture
@@ -67,6 +69,19 @@ def test_a_base_on_a_fresh_machine_is_built_imported_and_cleaned_up(machine):
     assert "./usr/bin/python" in image and "./usr/bin/pip" in image
     assert not [path for path in image if path.endswith(("EXTERNALLY-MANAGED", ".deb"))]
     assert "./var/lib/apt/lists/main" not in image
+    assert_clean(fresh)
+
+
+@pytest.mark.parametrize("version", ["3.14", "3.15"])
+def test_the_newest_pythons_come_from_forky_as_the_image_default(machine, version):
+    fresh = machine(installed=("dockerd", "docker"), engine=True)
+    result = fresh.run("standin-base-image.sh", version)
+    assert result.returncode == 0, result.stderr
+    call = fresh.calls("debootstrap")[0].split()
+    assert f"--include=python{version},python{version}-venv,python3-pip,ca-certificates" in call
+    # The machine's debootstrap may predate forky: sid's script bootstraps it.
+    assert call[-4] == "forky" and call[-1].endswith("/scripts/sid")
+    assert "./usr/bin/python3" in fresh.imported(f"python:{version}-slim")
     assert_clean(fresh)
 
 
@@ -190,7 +205,7 @@ def test_a_python_no_debian_release_ships_is_refused_in_one_line(machine):
     result = machine().run("standin-base-image.sh", "3.9")
     assert result.returncode == 2
     assert error_lines(result) == [
-        "standin-base-image: no Debian release ships Python 3.9; use 3.11 or 3.13"
+        "standin-base-image: no Debian release ships Python 3.9; use 3.11, 3.13, 3.14 or 3.15"
     ]
 
 
@@ -308,8 +323,8 @@ def test_ci_on_a_fresh_machine_installs_everything_and_passes(machine):
     assert {call.split()[-1] for call in fresh.calls("apt-get") if " install " in call} == set(
         PACKAGES
     )
-    assert sorted(fresh.imported("python:3.13-slim")) == sorted(fresh.imported("python:3.11-slim"))
-    assert "standin-base-image: imported python:3.11-slim" in result.stdout
+    assert len(BASES) == 4 and all(fresh.has_image(base) for base in BASES)
+    assert "standin-base-image: imported python:3.15-slim" in result.stdout
     assert "slow: exit 0" in result.stdout
     assert "ci: time per step (exit 0)" in result.stdout
     assert_clean(fresh, engine_started=True)
@@ -327,10 +342,10 @@ def test_ci_on_a_warm_machine_installs_nothing(machine):
 @pytest.mark.parametrize(
     ("failing", "named", "last_line"),
     [
-        # Both bases fail; the run names the first it sees.
+        # Every base fails; the run names the first it sees.
         (
             "debootstrap",
-            r"the stand-in python:3\.1[13]-slim",
+            r"the stand-in python:3\.1[1345]-slim",
             "E: Couldn't download packages: python3",
         ),
         ("n8n", "the n8n install", "n8n: exit 3"),

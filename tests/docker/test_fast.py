@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from commands import checkov_results, copy_of, executable, run, tool, tool_env
+from commands import TEMPLATE_ROOT, checkov_results, copy_of, executable, run, tool, tool_env
 from n8n import VERSION as N8N_TESTED
-from questions import choices, docker_strategies, effective
+from questions import choices, docker_strategies, effective, newer_pythons
 
 PROJECT_TYPES = choices("project_type")
 IMAGE = "my-project"
@@ -611,3 +611,12 @@ def test_the_dev_profile_serves_src_from_a_service_as_hardened_as_the_stack(
     assert dev.pop("networks") == {IMAGE: {"aliases": [IMAGE]}}
     assert server.pop("networks") == {IMAGE: None}
     assert dev == server, "the development service differs from the stack's in more than src"
+
+
+def test_ci_makes_a_stand_in_base_for_each_newer_python():
+    """The Docker tier runs the choices newer than the default in their bases
+    (test_docker_pythons.py): a new choice needs a base .ci/run makes."""
+    ci_run = (TEMPLATE_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    bases = re.search(r"^bases=\((.+)\)$", ci_run, re.M)
+    assert bases and set(newer_pythons()) <= set(bases[1].split())
+    assert newer_pythons(), "no choice is newer than the default: nothing runs in a base"

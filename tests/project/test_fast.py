@@ -47,7 +47,9 @@ CASES = {
         if method != "trusted"
     },
     "no_justfile": {"include_justfile": False},
-    "python_3_11": {"python_version": "3.11"},
+    "python_oldest": {"python_version": choices("python_version")[0]},
+    # ruff formats for requires-python: 3.14's except clauses differ (PEP 758).
+    "python_newest": {"python_version": choices("python_version")[-1]},
     "tricky_text": {
         "project_description": 'Say "hi" \\ it\'s fine: ünïcödé',
         "author_name": 'Seán "Ace" O\'Brien \\',

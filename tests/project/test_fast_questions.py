@@ -23,6 +23,7 @@ EXPECTED = [
     ("author_email", False),
     ("security_email", False),
     ("github_username", False),
+    ("python_versions", True),
     ("python_version", False),
     ("include_examples", False),
     ("include_tests", False),
@@ -100,11 +101,13 @@ TEMPLATE_PATHS = sorted(TEMPLATE_DIR.rglob("*"))
 
 def template_text() -> str:
     """Every file name and file body under template/, and copier.yml's
-    validators and message."""
+    validators, templated choices and message."""
     names = "\n".join(str(p.relative_to(TEMPLATE_DIR)) for p in TEMPLATE_PATHS)
     bodies = "\n".join(text_of(p) for p in TEMPLATE_PATHS if p.is_file())
     validators = "\n".join(spec.get("validator", "") for spec in QUESTIONS.values())
-    return "\n".join([names, bodies, validators, CONFIG["_message_after_copy"]])
+    templated = [spec.get("choices") for spec in QUESTIONS.values()]
+    offered = "\n".join(c for c in templated if isinstance(c, str))
+    return "\n".join([names, bodies, validators, offered, CONFIG["_message_after_copy"]])
 
 
 def test_file_names_hold_no_compound_condition():
@@ -143,6 +146,7 @@ def test_every_computed_value_but_the_slug_and_the_pins_is_a_rule():
     assert PINS == [
         "unprintable",
         "email_address",
+        "python_versions",
         "uv_version",
         "copier_version",
         "mcp_inspector",

@@ -35,9 +35,21 @@ def _compiled(source: str) -> jinja2.Template:
 
 
 def choices(question: str) -> list:
-    """The values a question accepts, in copier.yml's order."""
+    """The values a question accepts, in copier.yml's order. Choices written as a
+    template (python_version's) are rendered from the values before them, as
+    copier renders them."""
     listed = QUESTIONS[question]["choices"]
+    if isinstance(listed, str):
+        listed = yaml.safe_load(_compiled(listed).render(effective()))
     return list(listed.values()) if isinstance(listed, dict) else list(listed)
+
+
+def newer_pythons() -> list[str]:
+    """The python_version choices newer than the default: the host tiers run
+    generated projects on this machine's interpreters, which stop at the
+    default; these run in their stand-in bases (tests/docker/test_docker_pythons.py)."""
+    offered = choices("python_version")
+    return offered[offered.index(QUESTIONS["python_version"]["default"]) + 1 :]
 
 
 def check_answer_keys(answers: dict) -> None:
