@@ -9,7 +9,7 @@ from answer_space import PROFILES
 from commands import TEMPLATE_ROOT, run, tool
 from markdown import bash_block_after, command_lines
 from questions import ASKED
-from releases import PREVIOUS, PUBLIC
+from releases import PREVIOUS
 from tiers import TIER_MARKERS
 from workflows import load_workflow
 
@@ -30,8 +30,12 @@ def documented_test_command() -> str:
 
 
 def test_the_readme_opens_with_the_two_commands_that_matter():
-    render, tests = command_lines(bash_block_after(README, "# chora-base"))
-    assert render in command_lines(bash_block_after(README, "## Start a project"))
+    """After the line that brings uv: the render of "Start a project" with
+    the same copier, and CONTRIBUTING.md's test command."""
+    uv, render, tests = command_lines(bash_block_after(README, "# chora-base"))
+    assert uv.startswith("python3 -m venv .tools && .tools/bin/pip install")
+    install, copy = command_lines(bash_block_after(README, "## Start a project"))
+    assert render == f"uvx --from {install.removeprefix('uv tool install ')} {copy}"
     assert tests == documented_test_command()
 
 
@@ -109,11 +113,6 @@ def test_every_test_tool_is_locked_and_the_lock_is_current():
         assert re.split(r"[<>=!~\[ ]", requirement, maxsplit=1)[0] in locked, requirement
     check = run([tool("uv"), "lock", "--check", "--offline"], cwd=TEMPLATE_ROOT, check=False)
     assert check.returncode == 0, check.stderr
-
-
-def test_changelog_has_its_releases_in_keep_a_changelog_form():
-    headings = re.findall(r"^## \[([^\]]+)\]", CHANGELOG, flags=re.MULTILINE)
-    assert headings[:3] == ["Unreleased", PREVIOUS, PUBLIC]
 
 
 def test_quoted_benchmark_commands_use_options_the_benchmark_has():
