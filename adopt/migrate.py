@@ -17,8 +17,10 @@ template for them, and brings the Docker layer over file by file:
   adapted   what the new image needs from the project: a __version__ in the
             package, a console script whose module exists (added from this
             release where none does, with the package's modules it imports,
-            such as the shared access.py); and the dev extra
-            moved to the `dev` dependency group, which `uv sync` installs.
+            such as the shared access.py); the dev extra moved to the `dev`
+            dependency group, which `uv sync` installs; and, where the
+            project has none, the ruff and mypy settings this release's
+            files follow, for `just lint`.
   kept      your other files, untouched (README, pyproject, sources, ...).
   left      files the public release made that this template does not.
 
@@ -231,11 +233,26 @@ DEV_EXTRA = re.compile(r"(?ms)^dev\s*=\s*\[.*?^\]\s*?\n")
 EMPTY_EXTRAS = re.compile(r"(?m)^\[project\.optional-dependencies\]\s*\n(?=\s*(\[|\Z))")
 
 
+def _pyproject(project: Path, adapted: list[Step]) -> tuple[Step | None, str]:
+    """pyproject.toml as the steps so far leave it: the step that adapts it, if any."""
+    previous = next((s for s in adapted if s.path == "pyproject.toml"), None)
+    if previous is not None and previous.content is not None:
+        return previous, previous.content
+    return previous, read(project, "pyproject.toml")
+
+
+def _adapted(adapted: list[Step], previous: Step | None, text: str, note: str) -> list[Step]:
+    """The steps with pyproject.toml's new text: one step for the file."""
+    if previous:
+        previous.content, previous.note = text, f"{previous.note}; {note}"
+        return adapted
+    return [*adapted, Step("adapted", "pyproject.toml", note, text)]
+
+
 def dev_group_steps(project: Path, adapted: list[Step]) -> list[Step]:
     """`uv sync` (just install, the test image) installs the `dev` dependency
     group, not the `dev` extra that the public release wrote: move it."""
-    previous = next((s for s in adapted if s.path == "pyproject.toml"), None)
-    text = previous.content if previous else read(project, "pyproject.toml")
+    previous, text = _pyproject(project, adapted)
     parsed = tomllib.loads(text)
     extra = parsed.get("project", {}).get("optional-dependencies", {}).get("dev")
     if extra is None or "dev" in parsed.get("dependency-groups", {}):
@@ -257,11 +274,36 @@ def dev_group_steps(project: Path, adapted: list[Step]) -> list[Step]:
         "optional-dependencies", {}
     ):
         raise AdoptError("pyproject.toml: moving the dev extra to a dependency group failed")
-    note = "dev extra moved to the dev dependency group"
-    if previous:
-        previous.content, previous.note = text, f"{previous.note}; {note}"
+    return _adapted(adapted, previous, text, "dev extra moved to the dev dependency group")
+
+
+# A table of this release's ruff or mypy settings, with its sub-tables apart.
+TOOL_TABLE = re.compile(r"(?ms)^\[tool\.(?P<tool>ruff|mypy)(?:\.[\w.-]+)?\]\n.*?(?=^\[|\Z)")
+
+
+def tool_settings_steps(project: Path, rendered: Path, adapted: list[Step]) -> list[Step]:
+    """`just lint` runs ruff and mypy with pyproject.toml's settings, and this
+    release's files follow the template's (line length 100, strict mypy): add
+    them where the project has none. mypy reads the folders that hold Python."""
+    previous, text = _pyproject(project, adapted)
+    present = tomllib.loads(text).get("tool", {})
+    tables = []
+    for table in TOOL_TABLE.finditer(read(rendered, "pyproject.toml")):
+        if table["tool"] in present:
+            continue
+        block = table[0].rstrip("\n")
+        if table["tool"] == "mypy":
+            others = [name for name in ("scripts", "tests") if any((project / name).rglob("*.py"))]
+            folders = ["src", *others]
+            listed = ", ".join(f'"{name}"' for name in folders)
+            block = re.sub(r"(?m)^files = .*$", f"files = [{listed}]", block)
+        tables.append((table["tool"], block))
+    if not tables:
         return adapted
-    return [*adapted, Step("adapted", "pyproject.toml", note, text)]
+    text = text.rstrip("\n") + "\n\n" + "\n\n".join(block for _, block in tables) + "\n"
+    tomllib.loads(text)  # still TOML
+    names = " and ".join(sorted({tool for tool, _ in tables}))
+    return _adapted(adapted, previous, text, f"{names} settings added, as this release's")
 
 
 def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
@@ -282,6 +324,7 @@ def plan(project: Path, rendered: Path, answers: dict) -> list[Step]:
         adapted = version_steps(project, answers["project_name"], package)
         adapted += console_script_steps(project, rendered, answers)
     adapted = dev_group_steps(project, adapted)
+    adapted = tool_settings_steps(project, rendered, adapted)
     handled = {step.path for step in adapted}
     for path in sorted(theirs - handled):
         if path in FILES and path in ours:

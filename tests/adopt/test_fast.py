@@ -158,6 +158,11 @@ def test_what_the_image_needs_is_added_or_adapted(migrated):
         theirs["project"]["optional-dependencies"] = extras
     assert re.search(r"(?m)^  adapted  pyproject\.toml  \(.*dev extra moved to the dev", output)
     del ours["dependency-groups"]
+    # `just lint`'s settings, as this release's files follow them, where it had none.
+    assert re.search(r"(?m)^  adapted  pyproject\.toml  \(.*mypy and ruff settings added", output)
+    settings = {name: ours["tool"].pop(name) for name in ("mypy", "ruff")}
+    assert settings["ruff"]["line-length"] == 100 and settings["mypy"]["strict"] is True
+    assert settings["mypy"]["files"] == ["src"], "the folders that hold Python"
     if answers["project_type"] == "mcp_server":
         assert ours == theirs, "its console script works"
         assert (root / f"src/{package}/kit/healthcheck.py").is_file()

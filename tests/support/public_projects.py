@@ -197,6 +197,20 @@ def make_user_edits(root: Path) -> None:
     commit(root, "Our edits")
 
 
+def add_user_tests(root: Path) -> None:
+    """A test of the user's own, as a project in use has (the release wrote none)."""
+    package = root.name.replace("-", "_")
+    test = root / "tests" / "test_memory.py"
+    test.parent.mkdir(exist_ok=True)
+    test.write_text(
+        f'"""Our own test."""\n\nfrom {package} import memory\n\n\n'
+        "def test_memory_says_what_it_is() -> None:\n"
+        '    assert memory.__doc__ == "Agent memory."\n',
+        encoding="utf-8",
+    )
+    commit(root, "Our tests")
+
+
 def adopt(clone: Path, *args: str) -> subprocess.CompletedProcess:
     """`python -m adopt ARGS` from the clone, as a user runs it."""
     return subprocess.run(
