@@ -603,6 +603,7 @@ def test_rendering_twice_gives_identical_files(tmp_path):
             unsafe=False,
             quiet=True,
             data={"include_docker": True},
+            vcs_ref="HEAD",
         )
         root = tmp_path / name
         trees.append({p: (root / p).read_bytes() for p in sorted(project_files(root))})
@@ -619,7 +620,12 @@ def test_plain_copy_needs_no_trust(tmp_path):
     """The newcomer's command: `copier copy --defaults` without --trust."""
     check_answer_keys({})
     copier.run_copy(
-        str(TEMPLATE_ROOT), tmp_path / "project", defaults=True, unsafe=False, quiet=True
+        str(TEMPLATE_ROOT),
+        tmp_path / "project",
+        defaults=True,
+        unsafe=False,
+        quiet=True,
+        vcs_ref="HEAD",
     )
     assert (tmp_path / "project" / "src" / "my_project" / "server.py").is_file()
     answers = yaml.safe_load((tmp_path / "project" / ".copier-answers.yml").read_text())

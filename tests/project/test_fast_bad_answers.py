@@ -57,7 +57,13 @@ def test_bad_answer_is_refused_and_nothing_written(tmp_path, question, value, me
     destination = tmp_path / "project"
     with pytest.raises(ValueError, match=message):
         copier.run_copy(
-            str(TEMPLATE_ROOT), destination, data=data, defaults=True, unsafe=False, quiet=True
+            str(TEMPLATE_ROOT),
+            destination,
+            data=data,
+            defaults=True,
+            unsafe=False,
+            quiet=True,
+            vcs_ref="HEAD",
         )
     assert not destination.exists() or not any(destination.iterdir())
 
@@ -72,6 +78,7 @@ def test_the_registry_limit_is_an_mcp_servers_alone(tmp_path):
         defaults=True,
         unsafe=False,
         quiet=True,
+        vcs_ref="HEAD",
     )
     assert f'description = "{description}"' in (tmp_path / "pyproject.toml").read_text()
 
@@ -95,7 +102,12 @@ def test_a_library_gets_no_production_image(tmp_path, data, message):
     answers = {"project_type": "library", "include_docker": True, **data}
     with pytest.raises(ValueError, match=message):
         copier.run_copy(
-            str(TEMPLATE_ROOT), tmp_path / "p", data=answers, defaults=True, unsafe=False
+            str(TEMPLATE_ROOT),
+            tmp_path / "p",
+            data=answers,
+            defaults=True,
+            unsafe=False,
+            vcs_ref="HEAD",
         )
     assert not (tmp_path / "p").exists() or not any((tmp_path / "p").iterdir())
 
@@ -103,7 +115,8 @@ def test_a_library_gets_no_production_image(tmp_path, data, message):
 def copier_cli_copy(destination, *data: str) -> subprocess.CompletedProcess:
     """`copier copy --defaults --data ...` as a user types it."""
     options = [arg for pair in data for arg in ("--data", pair)]
-    command = ["copy", "--defaults", *options, str(TEMPLATE_ROOT), str(destination)]
+    command = ["copy", "--defaults", "--vcs-ref", "HEAD", *options]
+    command += [str(TEMPLATE_ROOT), str(destination)]
     return subprocess.run(
         [sys.executable, "-m", "copier", *command], capture_output=True, text=True
     )

@@ -29,7 +29,7 @@ from edits import (
 )
 from example_server import TOOLS, stdio_tool_names
 from markdown import command_lines
-from questions import choices
+from questions import choices, newer_pythons
 from template_repo import GIT_IDENTITY, git
 from workflows import RELEASE_CHECK, load_workflow, step_runs
 
@@ -172,13 +172,15 @@ OLDEST = choices("python_version")[0]
 
 def locked_on_the_oldest_python(render, tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A project on the oldest Python the template offers, locked, and an
-    environment in which uv finds every Python of CI's matrix."""
+    environment in which uv finds every Python of CI's matrix that this
+    machine has (the newer ones run in their images: test_docker_pythons.py)."""
     # The examples' tests add nothing to what the steps prove: left out, for time.
     root = copy_of(render(python_version=OLDEST, include_examples=False), tmp_path)
     matrix = load_workflow(root, "ci.yml")["jobs"]["check"]["strategy"]["matrix"]["python"]
     assert matrix == choices("python_version")
+    on_this_machine = [v for v in matrix if v not in newer_pythons()]
     env = project_env(OLDEST)
-    env["PATH"] = os.pathsep.join([*(str(python_dir(v)) for v in matrix), env["PATH"]])
+    env["PATH"] = os.pathsep.join([*(str(python_dir(v)) for v in on_this_machine), env["PATH"]])
     run([tool("uv"), "lock"], cwd=root, env=env, timeout=300)
     return root, env
 

@@ -194,7 +194,16 @@ def installs() -> int:
 
 
 def render_plainly(answers: dict, parent: Path) -> Path:
-    """Render as a user does, without --trust: copier.run_copy with defaults."""
+    """Render as a user does, without --trust: copier.run_copy with defaults.
+    From HEAD (and the work tree's changes), whatever release tags say."""
     root = parent / "project"
-    copier.run_copy(str(TEMPLATE_ROOT), root, data=answers, defaults=True, quiet=True, unsafe=False)
+    copier.run_copy(
+        str(TEMPLATE_ROOT),
+        root,
+        data=answers,
+        defaults=True,
+        quiet=True,
+        unsafe=False,
+        vcs_ref="HEAD",
+    )
     return root
