@@ -13,11 +13,10 @@ import re
 import tomllib
 from pathlib import Path
 
-import copier
 import jinja2
 import pytest
 import yaml
-from commands import TEMPLATE_ROOT, copy_of, executable, run, text_of, tool
+from commands import TEMPLATE_ROOT, copy_of, copy_plainly, executable, run, text_of, tool
 from distribution import check_the_distribution_files
 from questions import (
     CONFIG,
@@ -596,16 +595,7 @@ def test_license_text_matches_answer(render, license_name):
 def test_rendering_twice_gives_identical_files(tmp_path):
     trees = []
     for name in ("first", "second"):
-        copier.run_copy(
-            str(TEMPLATE_ROOT),
-            tmp_path / name,
-            defaults=True,
-            unsafe=False,
-            quiet=True,
-            data={"include_docker": True},
-            vcs_ref="HEAD",
-        )
-        root = tmp_path / name
+        root = copy_plainly(tmp_path / name, {"include_docker": True})
         trees.append({p: (root / p).read_bytes() for p in sorted(project_files(root))})
     dirty = run(["git", "status", "--porcelain"], cwd=TEMPLATE_ROOT).stdout.strip()
     if dirty:
@@ -619,14 +609,7 @@ def test_rendering_twice_gives_identical_files(tmp_path):
 def test_plain_copy_needs_no_trust(tmp_path):
     """The newcomer's command: `copier copy --defaults` without --trust."""
     check_answer_keys({})
-    copier.run_copy(
-        str(TEMPLATE_ROOT),
-        tmp_path / "project",
-        defaults=True,
-        unsafe=False,
-        quiet=True,
-        vcs_ref="HEAD",
-    )
+    copy_plainly(tmp_path / "project")
     assert (tmp_path / "project" / "src" / "my_project" / "server.py").is_file()
     answers = yaml.safe_load((tmp_path / "project" / ".copier-answers.yml").read_text())
     assert answers["project_type"] == "mcp_server"

@@ -3,9 +3,8 @@
 import subprocess
 import sys
 
-import copier
 import pytest
-from commands import TEMPLATE_ROOT
+from commands import TEMPLATE_ROOT, copy_plainly
 from distribution import DESCRIPTION_LIMIT
 from questions import check_answer_keys
 
@@ -56,30 +55,14 @@ def test_bad_answer_is_refused_and_nothing_written(tmp_path, question, value, me
     check_answer_keys(data)
     destination = tmp_path / "project"
     with pytest.raises(ValueError, match=message):
-        copier.run_copy(
-            str(TEMPLATE_ROOT),
-            destination,
-            data=data,
-            defaults=True,
-            unsafe=False,
-            quiet=True,
-            vcs_ref="HEAD",
-        )
+        copy_plainly(destination, data)
     assert not destination.exists() or not any(destination.iterdir())
 
 
 def test_the_registry_limit_is_an_mcp_servers_alone(tmp_path):
     """Other types have no server.json: their description may be longer."""
     description = "A library " + "x" * DESCRIPTION_LIMIT
-    copier.run_copy(
-        str(TEMPLATE_ROOT),
-        tmp_path,
-        data={"project_type": "library", "project_description": description},
-        defaults=True,
-        unsafe=False,
-        quiet=True,
-        vcs_ref="HEAD",
-    )
+    copy_plainly(tmp_path, {"project_type": "library", "project_description": description})
     assert f'description = "{description}"' in (tmp_path / "pyproject.toml").read_text()
 
 
@@ -101,14 +84,7 @@ def test_a_library_gets_no_production_image(tmp_path, data, message):
     it is refused, as is Docker without the tests the test image runs."""
     answers = {"project_type": "library", "include_docker": True, **data}
     with pytest.raises(ValueError, match=message):
-        copier.run_copy(
-            str(TEMPLATE_ROOT),
-            tmp_path / "p",
-            data=answers,
-            defaults=True,
-            unsafe=False,
-            vcs_ref="HEAD",
-        )
+        copy_plainly(tmp_path / "p", answers)
     assert not (tmp_path / "p").exists() or not any((tmp_path / "p").iterdir())
 
 

@@ -16,8 +16,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import copier
-from commands import TEMPLATE_ROOT
+from commands import copy_plainly
 from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 from questions import ASKED, QUESTIONS, choices, effective, is_asked, refusal
@@ -194,16 +193,5 @@ def installs() -> int:
 
 
 def render_plainly(answers: dict, parent: Path) -> Path:
-    """Render as a user does, without --trust: copier.run_copy with defaults.
-    From HEAD (and the work tree's changes), whatever release tags say."""
-    root = parent / "project"
-    copier.run_copy(
-        str(TEMPLATE_ROOT),
-        root,
-        data=answers,
-        defaults=True,
-        quiet=True,
-        unsafe=False,
-        vcs_ref="HEAD",
-    )
-    return root
+    """Render as a user does, without --trust (commands.copy_plainly)."""
+    return copy_plainly(parent / "project", answers)

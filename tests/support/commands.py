@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import copier
 import k8s_tools
 import pytest
 
@@ -140,6 +141,22 @@ def run(
             f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
         )
     return result
+
+
+def copy_plainly(destination: Path, answers: dict | None = None) -> Path:
+    """Render this template as a user does, without --trust: copier.run_copy
+    with defaults, from HEAD (and the work tree's changes), whatever release
+    tags the repository holds."""
+    copier.run_copy(
+        str(TEMPLATE_ROOT),
+        destination,
+        data=answers or {},
+        defaults=True,
+        unsafe=False,
+        quiet=True,
+        vcs_ref="HEAD",
+    )
+    return destination
 
 
 def copy_of(project: Path, parent: Path) -> Path:
