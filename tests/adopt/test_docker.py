@@ -1,8 +1,8 @@
 """Docker tier: a public chora-base project with tests of its own, migrated by
-python -m adopt from a plain clone and taken through the guide's steps 5 and
-6 as written, passes `just lint` and `just test` and builds an image that
-runs healthy; the MCP server answers an MCP client with the project's own
-tools."""
+python -m adopt from a plain clone and taken through the guide's step 5 as
+written, builds an image that runs healthy; the MCP server answers an MCP
+client with the project's own tools, and after step 6 passes `just lint`
+and `just test`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ GUIDE = (TEMPLATE_ROOT / "docs" / "upgrading" / f"v{PUBLIC}-to-v{CURRENT}.md").r
 )
 
 
+# Step 6 (this release's tools, lint, tests) runs on one type: the others
+# pass it the same way, and it costs CI half a minute each.
+CHECKED = "mcp_server"
+
+
 # A library gets no production image here (test_fast.py: its own Dockerfile is left).
 @pytest.mark.parametrize("project_type", [t for t in choices("project_type") if t != "library"])
 def test_migrated_project_builds_and_runs(clone, docker, tmp_path, project_type):
@@ -38,10 +43,11 @@ def test_migrated_project_builds_and_runs(clone, docker, tmp_path, project_type)
     # Steps 5 and 6 as the guide writes them.
     image = run(["bash", "-e", "-c", bash_block_after(GUIDE, "## 5.")], cwd=root, env=env)
     assert f"{name}:latest OK: {name.replace('-', '_')} 0.3.0 uid 1000" in image.stdout
-    checks = bash_block_after(GUIDE, "## 6.")
-    checked = run(["bash", "-e", "-c", checks], cwd=root, env=env, timeout=900)
-    assert "Success: no issues found" in checked.stdout and " 1 passed" in checked.stdout
-    assert run(["git", "status", "--porcelain"], cwd=root).stdout == "", "all committed"
+    if project_type == CHECKED:
+        checks = bash_block_after(GUIDE, "## 6.")
+        checked = run(["bash", "-e", "-c", checks], cwd=root, env=env, timeout=900)
+        assert "Success: no issues found" in checked.stdout and " 1 passed" in checked.stdout
+        assert run(["git", "status", "--porcelain"], cwd=root).stdout == "", "all committed"
     if project_type in ("mcp_server", "web_service"):  # the serving types run on
         try:
             start(docker, name, f"{name}:latest", "--interactive")
