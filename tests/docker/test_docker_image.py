@@ -393,17 +393,15 @@ def test_other_project_types_build_and_run(render, tmp_path, docker, containers,
         assert json.loads(inspected.stdout) == {"Test": ["NONE"]}
 
 
-# The threshold refusal runs the whole suite once more: shown once, on the
-# type with the quick suite (as in tests/project/test_slow.py).
-THRESHOLD_CASE = "library"
+# On the type with the quick suite, which the threshold refusal runs once
+# more (as in tests/project/test_slow.py); the MCP server's whole suite runs
+# in its test image in test_docker_pythons.py.
+QUICK_SUITE = "library"
 
 
-@pytest.mark.parametrize(
-    ("strategy", "project_type"), [("production", "mcp_server"), ("ci-only", "library")]
-)
-def test_tests_and_coverage_run_in_the_test_image(render, tmp_path, docker, strategy, project_type):
-    name = f"chora-engine-{strategy}"
-    answers = {"project_type": project_type, "docker_strategy": strategy}
+def test_tests_and_coverage_run_in_the_test_image(render, tmp_path, docker):
+    name = "chora-engine-tests"
+    answers = {"project_type": QUICK_SUITE}
     root = copy_of(render(project_name=name, include_docker=True, **answers), tmp_path)
     just = tool("just")
     env = docker_env(docker)
@@ -411,15 +409,12 @@ def test_tests_and_coverage_run_in_the_test_image(render, tmp_path, docker, stra
     # docker-coverage below runs the whole suite; here, the arguments reach pytest.
     tests = run([just, "docker-test", "tests/test_version.py", "-v"], cwd=root, env=env)
     assert "test_version.py::" in tests.stdout and " 1 passed" in tests.stdout, tests.stdout
-    if project_type == "mcp_server":
-        return  # its whole suite runs in its test image in test_docker_pythons.py
     run([just, "docker-coverage"], cwd=root, env=env, timeout=900)
     report = ET.parse(root / "coverage.xml").getroot()
     assert report.tag == "coverage"
     assert float(report.get("line-rate")) >= 0.85
     leftovers = run([docker, "ps", "--all", "--quiet", "--filter", f"name={name}-coverage"])
     assert leftovers.stdout.strip() == "", "docker-coverage left its container behind"
-    assert project_type == THRESHOLD_CASE
     # The threshold in the image is pyproject.toml's, like everywhere else.
     raise_threshold_above_reach(root, name.replace("-", "_"))
     refused = run([just, "docker-coverage"], cwd=root, env=env, timeout=900, check=False)

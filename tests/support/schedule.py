@@ -33,7 +33,6 @@ MEASURED = {
     "tests/adopt/test_docker.py": 80,
     "tests/repository/test_slow_readme.py": 45,
     "installed:project_type=web_service": 60,
-    "tests/update/test_docker.py": 50,
     "tests/docker/test_docker_load.py": 50,
     "examples-deleted": 40,
     # The fast tier's draws: one test each, which would otherwise come last.
