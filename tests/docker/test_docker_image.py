@@ -358,39 +358,21 @@ def test_bad_configuration_exits_2_with_one_line(mcp_project, docker):
     assert len(lines) == 1 and "MCP_TRANSPORT" in lines[0], result.stderr
 
 
-@pytest.mark.parametrize("project_type", ["web_service", "cli_tool"])
-def test_other_project_types_build_and_run(render, tmp_path, docker, containers, project_type):
-    name = f"chora-engine-{project_type.replace('_', '-')}"
+# The web service's image is built and run from an updated project
+# (tests/update/test_docker_paths.py).
+def test_the_cli_image_runs_its_command(render, tmp_path, docker):
+    name = "chora-engine-cli-tool"
     root = copy_of(
-        render(project_name=name, project_type=project_type, include_docker=True), tmp_path
+        render(project_name=name, project_type="cli_tool", include_docker=True), tmp_path
     )
     run([tool("just"), "docker-build"], cwd=root, env=docker_env(docker), timeout=900)
-    package = name.replace("-", "_")
     run([tool("just"), "docker-verify"], cwd=root, env=docker_env(docker))
-    if project_type == "web_service":
-        containers.append(name)
-        start(docker, name, f"{name}:latest", "--publish", "127.0.0.1::8000")
-        wait_for_health(docker, name, "healthy", timeout=30)
-        port = published_port(docker, name)
-        hello = f"http://127.0.0.1:{port}/hello/Ada"
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(hello, timeout=5)
-        assert refused.value.code == 401, "on all interfaces the service needs a token"
-        printed = run([docker, "exec", name, "python", "-m", f"{package}.kit.access"])
-        token = printed.stdout.strip()
-        request = urllib.request.Request(hello, headers={"Authorization": f"Bearer {token}"})
-        with urllib.request.urlopen(request, timeout=5) as response:
-            assert json.load(response) == {"message": "Hello, Ada!"}
-        began = time.monotonic()
-        run([docker, "stop", name])
-        assert time.monotonic() - began < 3
-    else:
-        result = run_with_input(docker, f"{name}:latest", "stats", text="a b\nc\n")
-        assert result.returncode == 0 and result.stdout.split() == ["2", "3", "6", "-"]
-        # A one-shot command: no health check to run while it is not serving.
-        health = "{{json .Config.Healthcheck}}"
-        inspected = run([docker, "image", "inspect", "--format", health, name])
-        assert json.loads(inspected.stdout) == {"Test": ["NONE"]}
+    result = run_with_input(docker, f"{name}:latest", "stats", text="a b\nc\n")
+    assert result.returncode == 0 and result.stdout.split() == ["2", "3", "6", "-"]
+    # A one-shot command: no health check to run while it is not serving.
+    health = "{{json .Config.Healthcheck}}"
+    inspected = run([docker, "image", "inspect", "--format", health, name])
+    assert json.loads(inspected.stdout) == {"Test": ["NONE"]}
 
 
 # On the type with the quick suite, which the threshold refusal runs once

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from commands import run
@@ -54,3 +57,21 @@ def run_with_input(docker: str, image: str, *args: str, text: str) -> subprocess
         text=True,
         timeout=60,
     )
+
+
+def serves_only_with_its_token(docker: str, container: str, package: str) -> None:
+    """A web service's container, healthy and published on 8000: 401 without a
+    token, the hello with the one its token command prints, stopped in 3 s."""
+    hello = f"http://127.0.0.1:{published_port(docker, container)}/hello/Ada"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(hello, timeout=5)
+    assert refused.value.code == 401, "on all interfaces the service needs a token"
+    printed = run([docker, "exec", container, "python", "-m", f"{package}.kit.access"])
+    request = urllib.request.Request(
+        hello, headers={"Authorization": f"Bearer {printed.stdout.strip()}"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert json.load(response) == {"message": "Hello, Ada!"}
+    began = time.monotonic()
+    run([docker, "stop", container])
+    assert time.monotonic() - began < 3

@@ -17,7 +17,7 @@ from pathlib import Path
 import anyio
 import pytest
 from commands import TEMPLATE_ROOT, docker_env, run, tool
-from containers import remove, start, wait_for_health
+from containers import remove, serves_only_with_its_token, start, wait_for_health
 from edits import USER_MODULE, USER_README, USER_RECIPE, conflicted
 from markdown import bash_block_after
 from mcp import Client, StdioServerParameters
@@ -138,8 +138,10 @@ def test_the_guide_takes_a_previous_project_to_passing_gates_and_an_image(
     try:
         # An MCP server's image serves stdio by default; HTTP is what runs on.
         serving = ("--env", "MCP_TRANSPORT=streamable-http") if project_type == "mcp_server" else ()
-        start(docker, container, f"{name}:latest", *serving)
+        start(docker, container, f"{name}:latest", "--publish", "127.0.0.1::8000", *serving)
         wait_for_health(docker, container, "healthy", timeout=60)
+        if project_type == "web_service":
+            serves_only_with_its_token(docker, container, package)
     finally:
         remove(docker, container)
     if project_type == "mcp_server":
