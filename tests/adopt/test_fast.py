@@ -5,15 +5,18 @@ else), with the copier CLI for the update that follows."""
 from __future__ import annotations
 
 import re
+import shlex
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
-from commands import run, tool, tool_env
+from commands import TEMPLATE_ROOT, run, tool, tool_env
 from edits import conflicted, resolve_taking_the_template
+from markdown import bash_block_after, command_lines
 from public_projects import USER_EDITS, adopt, make_user_edits, public_project
 from questions import choices
+from releases import CURRENT, PUBLIC
 from template_repo import GIT_IDENTITY, commit, git
 
 from adopt.answers import for_this_template, read_answers
@@ -311,3 +314,14 @@ def test_the_type_shows_in_the_public_compose_comment(tmp_path, comment, project
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"fastmcp>=0.3.0",', ""))
     assert read_answers(root)["project_type"] == project_type
+
+
+def test_step_6_brings_the_tools_this_release_checks_with(render):
+    """The guide's `uv add` names the versions a project of this release has."""
+    guide = (TEMPLATE_ROOT / "docs" / "upgrading" / f"v{PUBLIC}-to-v{CURRENT}.md").read_text()
+    line = command_lines(bash_block_after(guide, "## 6."))[0]
+    assert line.startswith("uv add --group dev ")
+    pyproject = tomllib.loads((render() / "pyproject.toml").read_text(encoding="utf-8"))
+    dev = {spec.split("#")[0].strip() for spec in pyproject["dependency-groups"]["dev"]}
+    asked = shlex.split(line.removeprefix("uv add --group dev "))
+    assert asked and set(asked) <= dev, (asked, dev)
