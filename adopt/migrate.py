@@ -301,7 +301,12 @@ def tool_settings_steps(project: Path, rendered: Path, adapted: list[Step]) -> l
     if not tables:
         return adapted
     text = text.rstrip("\n") + "\n\n" + "\n\n".join(block for _, block in tables) + "\n"
-    tomllib.loads(text)  # still TOML
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise AdoptError(
+            f"pyproject.toml: adding the ruff and mypy settings failed: {error}"
+        ) from None
     names = " and ".join(sorted({tool for tool, _ in tables}))
     return _adapted(adapted, previous, text, f"{names} settings added, as this release's")
 

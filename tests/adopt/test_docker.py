@@ -6,13 +6,11 @@ and `just test`."""
 
 from __future__ import annotations
 
-import anyio
 import pytest
 from commands import TEMPLATE_ROOT, docker_env, run
-from containers import remove, run_with_input, start, wait_for_health
+from containers import remove, run_with_input, served_over_stdio, start, wait_for_health
 from edits import conflicted, resolve_taking_the_template
 from markdown import bash_block_after
-from mcp import Client, StdioServerParameters
 from public_projects import add_user_tests, adopt, make_user_edits, public_project
 from questions import choices
 from releases import CURRENT, PUBLIC
@@ -55,22 +53,9 @@ def test_migrated_project_builds_and_runs(clone, docker, tmp_path, project_type)
         finally:
             remove(docker, name)
     if project_type == "mcp_server":
-        assert stdio_tools(docker, f"{name}:latest") == {"example_tool", "hello_world"}
+        tools, said = served_over_stdio(docker, f"{name}:latest", call="hello_world")
+        assert tools == {"example_tool", "hello_world"}
+        assert said == f"Hello from {name}!", said
     elif project_type == "cli_tool":
         result = run_with_input(docker, f"{name}:latest", "stats", text="a b\n")
         assert result.stdout.split() == ["1", "2", "4", "-"], result.stderr
-
-
-def stdio_tools(docker: str, image: str) -> set[str]:
-    """The tools an MCP client lists from `docker run -i IMAGE`."""
-    params = StdioServerParameters(command=docker, args=["run", "-i", "--rm", image])
-
-    async def session():
-        async with Client(params) as client:
-            listed = await client.list_tools()
-            said = await client.call_tool("hello_world", {})
-            return {t.name for t in listed.tools}, said.content[0].text
-
-    names, said = anyio.run(session)
-    assert said == f"Hello from {image.split(':')[0]}!", said
-    return names

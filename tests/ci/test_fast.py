@@ -12,16 +12,15 @@ import tomllib
 import pytest
 from commands import TEMPLATE_ROOT, executable
 from shell import shellcheck
-from stub_machine import PACKAGES, STUBS, StubMachine
+from stub_machine import PACKAGES, STANDIN_PYTHONS, STUBS, StubMachine
 
 LOCK = tomllib.loads((TEMPLATE_ROOT / "uv.lock").read_text(encoding="utf-8"))
 EVERYTHING = (
     *("dockerd", "docker", "debootstrap", "npm", "prometheus", "docker-registry"),
     *("htpasswd", "openssl", "podman", "uv"),
 )
-# The stand-in bases .ci/run makes, as it names them.
-_RUN = (TEMPLATE_ROOT / ".ci" / "run").read_text(encoding="utf-8")
-BASES = tuple(f"python:{v}-slim" for v in re.search(r"^bases=\((.+)\)$", _RUN, re.M)[1].split())
+# The stand-in bases .ci/run makes.
+BASES = tuple(f"python:{version}-slim" for version in STANDIN_PYTHONS)
 
 
 @pytest.fixture

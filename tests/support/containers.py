@@ -8,8 +8,10 @@ import time
 import urllib.error
 import urllib.request
 
+import anyio
 import pytest
 from commands import run
+from mcp import Client, StdioServerParameters
 
 # The default MCP project with Docker, whose image the Docker-tier files that need
 # nothing else share (conftest's `built`: one build per worker, cache hits after).
@@ -75,3 +77,19 @@ def serves_only_with_its_token(docker: str, container: str, package: str) -> Non
     began = time.monotonic()
     run([docker, "stop", container])
     assert time.monotonic() - began < 3
+
+
+def served_over_stdio(docker: str, image: str, call: str | None = None) -> tuple[set[str], str]:
+    """The tools an MCP client lists from `docker run -i IMAGE`, and the text
+    the tool `call` (no arguments) answers in the same session ("" without one)."""
+    params = StdioServerParameters(command=docker, args=["run", "-i", "--rm", image])
+
+    async def session() -> tuple[set[str], str]:
+        async with Client(params) as client:
+            names = {tool.name for tool in (await client.list_tools()).tools}
+            if call is None:
+                return names, ""
+            said = (await client.call_tool(call, {})).content[0]
+            return names, getattr(said, "text", "")
+
+    return anyio.run(session)

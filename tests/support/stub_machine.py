@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -54,6 +55,10 @@ PRESENT_ONLY = ("docker-registry", "htpasswd", "openssl", "podman", "qemu-aarch6
 
 # The stub commands, one file each (shellcheck reads them with .ci/'s scripts).
 STUBS = TEMPLATE_ROOT / "tests" / "fixtures" / "stub-machine"
+# The Pythons .ci/run makes stand-in bases for, as its `bases=(...)` line names them.
+STANDIN_PYTHONS = tuple(
+    re.search(r"^bases=\((.+)\)$", (TEMPLATE_ROOT / ".ci" / "run").read_text(), re.M)[1].split()
+)
 
 
 class StubMachine:

@@ -14,13 +14,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import anyio
 import pytest
 from commands import TEMPLATE_ROOT, docker_env, run, tool
-from containers import remove, serves_only_with_its_token, start, wait_for_health
+from containers import (
+    remove,
+    served_over_stdio,
+    serves_only_with_its_token,
+    start,
+    wait_for_health,
+)
 from edits import USER_MODULE, USER_README, USER_RECIPE, conflicted
 from markdown import bash_block_after
-from mcp import Client, StdioServerParameters
 from releases import CURRENT, PREVIOUS, tag
 from template_repo import GIT_IDENTITY, commit, project_from
 
@@ -87,17 +91,6 @@ def update_block() -> tuple[str, str]:
     return first, rest
 
 
-def served_tools(docker: str, image: str) -> set[str]:
-    """The tools an MCP client lists from `docker run -i IMAGE`."""
-    params = StdioServerParameters(command=docker, args=["run", "-i", "--rm", image])
-
-    async def session() -> set[str]:
-        async with Client(params) as client:
-            return {t.name for t in (await client.list_tools()).tools}
-
-    return anyio.run(session)
-
-
 @pytest.mark.parametrize("project_type", PATHS)
 def test_the_guide_takes_a_previous_project_to_passing_gates_and_an_image(
     template_repo, docker, tmp_path, project_type
@@ -145,4 +138,4 @@ def test_the_guide_takes_a_previous_project_to_passing_gates_and_an_image(
     finally:
         remove(docker, container)
     if project_type == "mcp_server":
-        assert "shout" in served_tools(docker, f"{name}:latest")
+        assert "shout" in served_over_stdio(docker, f"{name}:latest")[0]
