@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-# Seconds each of the longest groups took, from `pytest -n 2 -m "slow or
-# docker" --durations=0` and the fast tier's `--durations=0`. A group not
+# Seconds each of the longest groups took, from `pytest -n 3 -m "slow or
+# docker or arm64" --durations=0` and the fast tier's `--durations=0`. A group not
 # listed comes after these, those with more tests first (what pytest-xdist
 # does by default).
 MEASURED = {
@@ -35,6 +35,7 @@ MEASURED = {
     "installed:project_type=web_service": 60,
     "tests/docker/test_docker_load.py": 50,
     "examples-deleted": 40,
+    "tests/docker/test_arm64_image.py": 70,
     # The fast tier's draws: one test each, which would otherwise come last.
     "answer-space:mcp_server": 15,
     "answer-space:web_service": 15,
