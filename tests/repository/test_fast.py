@@ -44,10 +44,17 @@ def test_ci_runs_the_documented_test_command_tier_by_tier():
     assert install == "uv sync --locked", "the test tools come from the lock"
     ci_lines = [line.strip() for line in CI_RUN.splitlines()]
     assert install in ci_lines
-    # A tier runs in the foreground or as a job (.ci/jobs.sh's job_start ... COMMAND).
-    assert [f"{pytest} {selection}" for selection in (*TIER_RUNS, ARM64_RUN)] == [
-        line[line.index(pytest) :] for line in ci_lines if pytest in line
+    # A tier runs in the foreground or as a job (.ci/jobs.sh's job_start ... COMMAND);
+    # the slow and Docker tiers, with the arm64 tier where it runs, on three
+    # workers (tests/ci/test_fast.py runs .ci/run on a stub machine with and
+    # without the arm64 base).
+    command, workers = pytest.split(" -n ")
+    assert workers == "2"
+    assert [line[line.index(command) :] for line in ci_lines if command in line] == [
+        f"{pytest} {TIER_RUNS[0]}",
+        f'{command} -n 3 -m "$tiers"',
     ]
+    assert f"tiers={TIER_RUNS[1].removeprefix('-m ')}" in CI_RUN
 
 
 def test_the_github_workflow_runs_the_same_tiers_with_pinned_actions():
