@@ -35,7 +35,7 @@ MEASURED = {
     "installed:project_type=web_service": 60,
     "tests/docker/test_docker_load.py": 50,
     "examples-deleted": 40,
-    "tests/docker/test_arm64_image.py": 70,
+    "tests/docker/test_arm64_image.py": 75,
     # The fast tier's draws: one test each, which would otherwise come last.
     "answer-space:mcp_server": 15,
     "answer-space:web_service": 15,
