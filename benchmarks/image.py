@@ -161,6 +161,15 @@ def image_mb(image: str) -> float:
     return json.loads(docker("image", "inspect", image))[0]["Size"] / 1e6
 
 
+def base_of(dockerfile: str) -> str:
+    """The python:<version>-slim a Dockerfile builds from. Since the Docker
+    release the version is an ARG; before, it was written into FROM."""
+    version = re.search(r"(?m)^ARG PYTHON_VERSION=(\S+)$|^FROM python:(\S+)-slim", dockerfile)
+    if version is None:
+        sys.exit("benchmark: the Dockerfile names no python:<version>-slim base")
+    return f"python:{version[1] or version[2]}-slim"
+
+
 def cold_base(base: str) -> str:
     """base with one more layer, an empty folder of its own, so that no cached
     layer of any build matches a build from it: a cold build without
@@ -313,10 +322,7 @@ def measure(label: str, template: str, ref: str, workdir: Path) -> Row:
     render(template, ref, root)
     litter(root)
     lock_if_needed(root)
-    dockerfile = (root / "Dockerfile").read_text()
-    # Since the Docker release the version is an ARG; before, it was written into FROM.
-    version = re.search(r"ARG PYTHON_VERSION=(\S+)|FROM python:(\S+)-slim", dockerfile)
-    base = f"python:{version[1] or version[2]}-slim"
+    base = base_of((root / "Dockerfile").read_text())
     tag = f"{PROJECT}:bench-{slug}"
 
     subprocess.run([DOCKER, "image", "rm", "--force", tag], capture_output=True)

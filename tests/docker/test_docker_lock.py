@@ -17,7 +17,7 @@ from containers import MCP_IMAGE_PROJECT
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
-from benchmarks.image import base_arguments, cold_base
+from benchmarks.image import base_arguments, base_of, cold_base
 
 NAME = MCP_IMAGE_PROJECT["project_name"]
 PACKAGE = NAME.replace("-", "_")
@@ -86,11 +86,9 @@ def test_image_holds_exactly_the_locked_versions(project, docker):
 
 def test_a_cold_rebuild_of_the_same_commit_installs_the_same_versions(project, docker):
     first = image_report(docker, f"{NAME}:latest")["installed"]
-    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
-    version = re.search(r"(?m)^ARG PYTHON_VERSION=(\S+)$", dockerfile).group(1)
     # No cached layer matches a build from a base of its own (not --no-cache:
     # cold_base says why).
-    base = cold_base(f"python:{version}-slim")
+    base = cold_base(base_of((project / "Dockerfile").read_text(encoding="utf-8")))
     try:
         build = [docker, "build", *base_arguments(project / "Dockerfile", base)]
         rebuilt = run(

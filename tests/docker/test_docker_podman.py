@@ -16,6 +16,8 @@ from commands import copy_of, docker_env, run, tool
 from containers import remove, start, wait_for_health
 from registry import serving
 
+from benchmarks.image import base_of
+
 NAME = "chora-podman"
 
 
@@ -33,8 +35,7 @@ def built(render, tmp_path_factory, docker, podman):
     from the engine, where the test tiers keep it."""
     root = copy_of(render(project_name=NAME, include_docker=True), tmp_path_factory.mktemp("pm"))
     dockerfile = (root / "Dockerfile").read_text(encoding="utf-8")
-    version = re.search(r"(?m)^ARG PYTHON_VERSION=(\S+)$", dockerfile).group(1)
-    run([podman, "pull", f"docker-daemon:python:{version}-slim"], timeout=300)
+    run([podman, "pull", f"docker-daemon:{base_of(dockerfile)}"], timeout=300)
     # BUILDAH_LAYERS=false: podman 4.3 (Debian 12) cannot bind-mount a stage it
     # takes from its layer cache (`--mount=type=bind,from=wheel`): "couldn't find
     # .../merged/wheels on host" failed one CI run of two here. docs/docker.md says so.
